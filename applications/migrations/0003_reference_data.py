@@ -1,0 +1,19 @@
+"""Load the lines of business and their stages."""
+
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from applications.reference_data import reference_data_load
+
+    reference_data_load(
+        stage_model=apps.get_model("applications", "Stage"),
+        program_model=apps.get_model("applications", "Program"),
+        program_stage_model=apps.get_model("applications", "ProgramStage"),
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("applications", "0002_initial")]
+
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -1,0 +1,146 @@
+"""Writes for applications: linking them to accounts, and unlinking."""
+
+import datetime
+import enum
+import unicodedata
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from applications.access import normalize_application_number
+from applications.models import Application, ApplicationLink, Client, LinkAttempt, LinkLock
+
+
+class LinkResult(enum.Enum):
+    LINKED = "linked"
+    MISMATCH = "mismatch"
+    LOCKED = "locked"
+
+
+def _fold(text: str) -> str:
+    """Compare names the way a person would: ignore case, accents and extra spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(without_accents.casefold().replace("-", " ").split())
+
+
+def _digits(text: str) -> str:
+    return "".join(char for char in text if char.isdigit())
+
+
+def _identifiers_match(
+    *,
+    client: Client,
+    uci: str,
+    family_name: str,
+    date_of_birth: datetime.date | None,
+    country_of_birth: str,
+) -> bool:
+    if uci:
+        return _digits(uci) == client.uci
+    return (
+        bool(family_name)
+        and _fold(family_name) == _fold(client.family_name)
+        and date_of_birth == client.date_of_birth
+        and country_of_birth.upper() == str(client.country_of_birth.code).upper()
+    )
+
+
+def _is_locked(*, scope: str, key: str, now: datetime.datetime) -> bool:
+    return LinkLock.objects.filter(scope=scope, key=key, locked_until__gt=now).exists()
+
+
+def _lock_if_over_limit(*, account, number: str, now: datetime.datetime) -> None:
+    window_start = now - datetime.timedelta(hours=settings.LINK_LOCK_HOURS)
+    locked_until = now + datetime.timedelta(hours=settings.LINK_LOCK_HOURS)
+    failures = LinkAttempt.objects.filter(result=LinkAttempt.Result.MISMATCH, created_at__gt=window_start)
+    if failures.filter(application_number=number).count() >= settings.LINK_MAX_FAILURES_PER_APPLICATION:
+        LinkLock.objects.create(scope=LinkLock.Scope.APPLICATION, key=number, locked_until=locked_until)
+    if failures.filter(account=account).count() >= settings.LINK_MAX_FAILURES_PER_ACCOUNT:
+        LinkLock.objects.create(scope=LinkLock.Scope.ACCOUNT, key=str(account.pk), locked_until=locked_until)
+
+
+def application_link(
+    *,
+    account,
+    application_number: str,
+    uci: str = "",
+    family_name: str = "",
+    date_of_birth: datetime.date | None = None,
+    country_of_birth: str = "",
+    ip_address: str | None = None,
+) -> tuple[LinkResult, Application | None]:
+    """Link an application to `account` when the client's identifiers match.
+
+    Every try is recorded. Failures are counted per application number and per
+    account; past the limits, linking is locked for LINK_LOCK_HOURS. A number
+    that does not exist is treated exactly like a mismatch, so nothing leaks.
+    """
+    number = normalize_application_number(application_number)[:40]
+    now = timezone.now()
+    with transaction.atomic():
+        if _is_locked(scope=LinkLock.Scope.ACCOUNT, key=str(account.pk), now=now) or _is_locked(
+            scope=LinkLock.Scope.APPLICATION, key=number, now=now
+        ):
+            LinkAttempt.objects.create(
+                account=account, application_number=number, result=LinkAttempt.Result.LOCKED, ip_address=ip_address
+            )
+            return LinkResult.LOCKED, None
+
+        application = (
+            Application.objects.select_related("client").select_for_update(of=("client",)).filter(number=number).first()
+        )
+        own_client = Client.objects.filter(account=account).first()
+        matches = (
+            application is not None
+            and _identifiers_match(
+                client=application.client,
+                uci=uci,
+                family_name=family_name,
+                date_of_birth=date_of_birth,
+                country_of_birth=country_of_birth,
+            )
+            and application.client.account_id in (None, account.pk)
+            and (own_client is None or own_client.pk == application.client_id)
+        )
+        if not matches:
+            LinkAttempt.objects.create(
+                account=account,
+                application_number=number,
+                application=application,
+                result=LinkAttempt.Result.MISMATCH,
+                ip_address=ip_address,
+            )
+            _lock_if_over_limit(account=account, number=number, now=now)
+            return LinkResult.MISMATCH, None
+
+        assert application is not None  # for the type checker; `matches` implies it
+        client = application.client
+        if client.account_id is None:
+            client.account = account
+            client.save(update_fields=["account"])
+        ApplicationLink.objects.get_or_create(account=account, application=application)
+        LinkAttempt.objects.create(
+            account=account,
+            application_number=number,
+            application=application,
+            result=LinkAttempt.Result.LINKED,
+            ip_address=ip_address,
+        )
+        return LinkResult.LINKED, application
+
+
+def application_unlink(*, account, application: Application, ip_address: str | None = None) -> None:
+    """Remove the account's access to one application; the last unlink frees the client."""
+    with transaction.atomic():
+        ApplicationLink.objects.filter(account=account, application=application).delete()
+        LinkAttempt.objects.create(
+            account=account,
+            application_number=application.number,
+            application=application,
+            result=LinkAttempt.Result.UNLINKED,
+            ip_address=ip_address,
+        )
+        if not ApplicationLink.objects.filter(account=account, application__client=application.client_id).exists():
+            Client.objects.filter(pk=application.client_id, account=account).update(account=None)

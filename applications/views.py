@@ -1,0 +1,75 @@
+"""Pages where applicants see and manage their own applications."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from applications.access import application_for_viewer
+from applications.forms import LinkApplicationForm
+from applications.services import LinkResult, application_link, application_unlink
+from status_tracker.selectors import applications_for_account, stages_for_application, timeline_for_application
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    applications = applications_for_account(account=request.user)
+    return render(request, "applications/list.html", {"applications": applications})
+
+
+@login_required
+def application_detail(request: HttpRequest, number: str) -> HttpResponse:
+    application = application_for_viewer(viewer=request.user, number=number)
+    stages = stages_for_application(application=application)
+    context = {
+        "application": application,
+        "stages": stages,
+        "waiting_on_you": [row for row in stages if row.waiting_on_client],
+        "events": timeline_for_application(application=application),
+    }
+    return render(request, "applications/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_link_view(request: HttpRequest) -> HttpResponse:
+    form = LinkApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result, application = application_link(account=request.user, ip_address=_client_ip(request), **form.cleaned_data)
+        if result is LinkResult.LINKED and application is not None:
+            messages.success(request, _("Application %(number)s is now linked to your account.") % {"number": application.number})
+            return redirect("applications:detail", number=application.number)
+        if result is LinkResult.LOCKED:
+            form.add_error(
+                None,
+                _("For your security, linking is paused for 24 hours after too many tries. Please try again later."),
+            )
+        else:
+            form.add_error(
+                None,
+                _(
+                    "We could not link this application with the details you entered. "
+                    "Check the application number and your identifiers, then try again."
+                ),
+            )
+    return render(request, "applications/link.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_unlink_view(request: HttpRequest, number: str) -> HttpResponse:
+    application = application_for_viewer(viewer=request.user, number=number)
+    if not application.links.filter(account=request.user).exists():
+        # Staff can read any file but have nothing to unlink.
+        return redirect("applications:detail", number=application.number)
+    if request.method == "POST":
+        application_unlink(account=request.user, application=application, ip_address=_client_ip(request))
+        messages.success(request, _("Application %(number)s is no longer linked to your account.") % {"number": application.number})
+        return redirect("applications:list")
+    return render(request, "applications/unlink.html", {"application": application})

@@ -1,0 +1,1 @@
+"""Client Support Centre enquiries; the models arrive with the enquiries issue."""

@@ -1,0 +1,43 @@
+"""Personas shared by every test: an applicant, another applicant, staff and an administrator."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from tests.factories import ApplicationFactory, UserFactory, link
+
+
+@pytest.fixture
+def applicant(db):
+    return UserFactory(email="applicant@example.com")
+
+
+@pytest.fixture
+def applicant_application(applicant):
+    application = ApplicationFactory()
+    link(user=applicant, application=application)
+    return application
+
+
+@pytest.fixture
+def other_applicant(db):
+    return UserFactory(email="other@example.com")
+
+
+@pytest.fixture
+def other_application(other_applicant):
+    application = ApplicationFactory()
+    link(user=other_applicant, application=application)
+    return application
+
+
+@pytest.fixture
+def staff_user(db):
+    """A department employee allowed to read any application, not an administrator."""
+    user = UserFactory(email="agent@example.com", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_application"))
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(email="admin@example.com", is_staff=True, is_superuser=True)

@@ -1,0 +1,59 @@
+"""factory_boy factories for the portal's models."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from applications.models import Application, ApplicationLink, Client, Program
+from portal.models import User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+    preferred_language = "en"
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    uci = factory.Sequence(lambda n: f"{11000000 + n}")
+    family_name = factory.Sequence(lambda n: f"Tremblay{n}")
+    given_names = "Marie"
+    date_of_birth = datetime.date(1990, 3, 27)
+    country_of_birth = "FR"
+    country_of_residence = "CA"
+    email = factory.LazyAttribute(lambda client: f"{client.family_name.lower()}@example.com")
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    number = factory.Sequence(lambda n: f"E{100000000 + n}")
+    client = factory.SubFactory(ClientFactory)
+    program = factory.LazyFunction(lambda: Program.objects.get(code="spouse-sponsorship"))
+    submitted_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=120))
+    processing_office = "Ottawa"
+
+
+def link(*, user, application) -> ApplicationLink:
+    """Give `user` access to `application` as its client's account."""
+    client = application.client
+    if client.account_id is None:
+        client.account = user
+        client.save(update_fields=["account"])
+    return ApplicationLink.objects.create(account=user, application=application)

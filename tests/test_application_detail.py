@@ -1,0 +1,135 @@
+"""The status page: who may see it, what it shows, and what it costs in queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Stage
+from status_tracker.services import status_event_record
+from tests.factories import ApplicationFactory, link
+
+
+def detail_url(application, language="en"):
+    from django.utils import translation
+
+    with translation.override(language):
+        return reverse("applications:detail", kwargs={"number": application.number})
+
+
+def record_history(application, count):
+    stages = list(application.program.stages.order_by("program_stages__position"))
+    start = timezone.now() - datetime.timedelta(days=count + 1)
+    for index in range(count):
+        stage = stages[index % len(stages)]
+        state = ["in_progress", "waiting_on_client", "in_progress", "completed"][index % 4]
+        status_event_record(
+            application=application,
+            stage=stage,
+            state=state,
+            occurred_at=start + datetime.timedelta(days=index),
+            source_id=f"{application.number}-{index}",
+        )
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(client, applicant_application):
+    response = client.get(detail_url(applicant_application))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_it_shows_the_owner_their_application(client, applicant, applicant_application):
+    client.force_login(applicant)
+    response = client.get(detail_url(applicant_application))
+    assert response.status_code == 200
+    assert applicant_application.number in response.text
+
+
+def test_it_hides_other_applicants_case(client, other_applicant, applicant_application):
+    client.force_login(other_applicant)
+    assert client.get(detail_url(applicant_application)).status_code == 404
+
+
+def test_it_gives_the_same_404_for_a_number_that_does_not_exist(client, other_applicant):
+    client.force_login(other_applicant)
+    assert client.get(reverse("applications:detail", kwargs={"number": "E999999999"})).status_code == 404
+
+
+def test_it_lets_staff_with_view_permission_read_any_application(client, staff_user, applicant_application):
+    client.force_login(staff_user)
+    assert client.get(detail_url(applicant_application)).status_code == 200
+
+
+def test_it_hides_applications_from_staff_without_the_permission(client, applicant_application):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(detail_url(applicant_application)).status_code == 404
+
+
+def test_it_lists_waiting_on_you_first_with_what_to_do(client, applicant, applicant_application):
+    biometrics = Stage.objects.get(code="biometrics")
+    status_event_record(
+        application=applicant_application,
+        stage=biometrics,
+        state="waiting_on_client",
+        occurred_at=timezone.now() - datetime.timedelta(days=3),
+        source_id="bio-1",
+    )
+    client.force_login(applicant)
+    page = client.get(detail_url(applicant_application)).text
+    waiting = page.index("We are waiting on you")
+    assert waiting < page.index('id="stages-heading"')
+    assert biometrics.client_action_en in page[waiting : page.index('id="stages-heading"')]
+
+
+def test_it_shows_history_newest_first_in_french(client, applicant, applicant_application):
+    eligibility = Stage.objects.get(code="eligibility")
+    now = timezone.now()
+    status_event_record(
+        application=applicant_application, stage=eligibility, state="in_progress",
+        occurred_at=now - datetime.timedelta(days=10), source_id="e-1",
+    )
+    status_event_record(
+        application=applicant_application, stage=eligibility, state="completed",
+        occurred_at=now - datetime.timedelta(days=2), source_id="e-2",
+    )
+    client.force_login(applicant)
+    page = client.get(detail_url(applicant_application, "fr")).text
+    assert '<html lang="fr">' in page
+    assert page.index("Admissibilité est terminée.") < page.index("Nous avons commencé à traiter Admissibilité.")
+
+
+@pytest.mark.parametrize("history_length", [5, 500])
+def test_it_uses_the_same_number_of_queries_whatever_the_history_length(
+    client, applicant, applicant_application, history_length, django_assert_num_queries
+):
+    record_history(applicant_application, history_length)
+    client.force_login(applicant)
+    url = detail_url(applicant_application)
+    client.get(url)  # warm the session so both runs do the same work
+    # Session, user, application, stage progress, program stages, history, then the
+    # session save (savepoint, update, release) that keeps the idle timer moving.
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.text.count('class="history__item"') == history_length
+
+
+def test_my_applications_lists_only_my_own_with_a_constant_query_count(client, applicant, applicant_application):
+    others = ApplicationFactory.create_batch(3)
+    mine = [applicant_application] + [ApplicationFactory(client=applicant_application.client) for _ in range(4)]
+    for application in mine[1:]:
+        link(user=applicant, application=application)
+    client.force_login(applicant)
+    client.get(reverse("applications:list"))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("applications:list")).text
+    assert len(queries) == 6  # session, user, applications, session save (savepoint, update, release)
+    for application in mine:
+        assert application.number in page
+    for application in others:
+        assert application.number not in page
