@@ -41,3 +41,12 @@ def staff_user(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(email="admin@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Start every test in English; reverse() otherwise follows the last request's language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

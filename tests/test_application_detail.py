@@ -1,6 +1,7 @@
 """The status page: who may see it, what it shows, and what it costs in queries."""
 
 import datetime
+import html
 
 import pytest
 from django.db import connection
@@ -98,9 +99,11 @@ def test_it_shows_history_newest_first_in_french(client, applicant, applicant_ap
         occurred_at=now - datetime.timedelta(days=2), source_id="e-2",
     )
     client.force_login(applicant)
-    page = client.get(detail_url(applicant_application, "fr")).text
+    page = html.unescape(client.get(detail_url(applicant_application, "fr")).text)
     assert '<html lang="fr">' in page
-    assert page.index("Admissibilité est terminée.") < page.index("Nous avons commencé à traiter Admissibilité.")
+    completed = "L'étape «\u00a0Admissibilité\u00a0» est terminée."
+    started = "Nous avons commencé l'étape «\u00a0Admissibilité\u00a0»."
+    assert page.index(completed) < page.index(started)
 
 
 @pytest.mark.parametrize("history_length", [5, 500])
