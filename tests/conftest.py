@@ -50,3 +50,13 @@ def english_by_default():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache; never let one test's count leak into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
