@@ -33,8 +33,11 @@ class LinkApplicationForm(forms.Form):
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
         required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("Enter your date of birth as year, month and day, for example 1990-03-27.")},
         help_text=_("Year, month and day, for example 1990-03-27."),
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        # A text box, not the browser's date picker, whose display format varies by browser.
+        widget=forms.DateInput(attrs={"autocomplete": "bday"}, format="%Y-%m-%d"),
     )
     country_of_birth = forms.ChoiceField(label=_("Country of birth"), required=False)
 
