@@ -142,7 +142,15 @@ PROGRAMS = {
         ),
         "category": "permanent",
         "service_standard_days": 365,
-        "stages": ["completeness", "sponsor_assessment", "eligibility", "biometrics", "medical_exam", "background_check", "final_decision"],
+        "stages": [
+            "completeness",
+            "sponsor_assessment",
+            "eligibility",
+            "biometrics",
+            "medical_exam",
+            "background_check",
+            "final_decision",
+        ],
     },
     "express-entry-cec": {
         "name": ("Express Entry: Canadian Experience Class", "Entrée express : catégorie de l'expérience canadienne"),
@@ -182,7 +190,15 @@ PROGRAMS = {
         ),
         "category": "permanent",
         "service_standard_days": 335,
-        "stages": ["completeness", "nomination", "eligibility", "biometrics", "medical_exam", "background_check", "final_decision"],
+        "stages": [
+            "completeness",
+            "nomination",
+            "eligibility",
+            "biometrics",
+            "medical_exam",
+            "background_check",
+            "final_decision",
+        ],
     },
     "study-permit": {
         "name": ("Study permit", "Permis d'études"),

@@ -92,9 +92,8 @@ def application_link(
             Application.objects.select_related("client").select_for_update(of=("client",)).filter(number=number).first()
         )
         own_client = Client.objects.filter(account=account).first()
-        matches = (
-            application is not None
-            and _identifiers_match(
+        matches = application is not None and (
+            _identifiers_match(
                 client=application.client,
                 uci=uci,
                 family_name=family_name,
@@ -104,7 +103,7 @@ def application_link(
             and application.client.account_id in (None, account.pk)
             and (own_client is None or own_client.pk == application.client_id)
         )
-        if not matches:
+        if application is None or not matches:
             LinkAttempt.objects.create(
                 account=account,
                 application_number=number,
@@ -115,7 +114,6 @@ def application_link(
             _lock_if_over_limit(account=account, number=number, now=now)
             return LinkResult.MISMATCH, None
 
-        assert application is not None  # for the type checker; `matches` implies it
         client = application.client
         if client.account_id is None:
             client.account = account

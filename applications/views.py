@@ -41,9 +41,13 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
 def application_link_view(request: HttpRequest) -> HttpResponse:
     form = LinkApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result, application = application_link(account=request.user, ip_address=_client_ip(request), **form.cleaned_data)
+        result, application = application_link(
+            account=request.user, ip_address=_client_ip(request), **form.cleaned_data
+        )
         if result is LinkResult.LINKED and application is not None:
-            messages.success(request, _("Application %(number)s is now linked to your account.") % {"number": application.number})
+            messages.success(
+                request, _("Application %(number)s is now linked to your account.") % {"number": application.number}
+            )
             return redirect("applications:detail", number=application.number)
         if result is LinkResult.LOCKED:
             form.add_error(
@@ -70,6 +74,8 @@ def application_unlink_view(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("applications:detail", number=application.number)
     if request.method == "POST":
         application_unlink(account=request.user, application=application, ip_address=_client_ip(request))
-        messages.success(request, _("Application %(number)s is no longer linked to your account.") % {"number": application.number})
+        messages.success(
+            request, _("Application %(number)s is no longer linked to your account.") % {"number": application.number}
+        )
         return redirect("applications:list")
     return render(request, "applications/unlink.html", {"application": application})

@@ -71,7 +71,9 @@ class StageProgress(models.Model):
             models.UniqueConstraint(fields=["application", "stage"], name="stage_progress_once"),
             models.CheckConstraint(condition=Q(state__in=STAGE_STATE_VALUES), name="stage_progress_state_known"),
             models.CheckConstraint(
-                condition=Q(finished_at__isnull=True) | Q(started_at__isnull=True) | Q(finished_at__gte=models.F("started_at")),
+                condition=Q(finished_at__isnull=True)
+                | Q(started_at__isnull=True)
+                | Q(finished_at__gte=models.F("started_at")),
                 name="stage_progress_finishes_after_start",
             ),
         ]

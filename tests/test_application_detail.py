@@ -91,12 +91,18 @@ def test_it_shows_history_newest_first_in_french(client, applicant, applicant_ap
     eligibility = Stage.objects.get(code="eligibility")
     now = timezone.now()
     status_event_record(
-        application=applicant_application, stage=eligibility, state="in_progress",
-        occurred_at=now - datetime.timedelta(days=10), source_id="e-1",
+        application=applicant_application,
+        stage=eligibility,
+        state="in_progress",
+        occurred_at=now - datetime.timedelta(days=10),
+        source_id="e-1",
     )
     status_event_record(
-        application=applicant_application, stage=eligibility, state="completed",
-        occurred_at=now - datetime.timedelta(days=2), source_id="e-2",
+        application=applicant_application,
+        stage=eligibility,
+        state="completed",
+        occurred_at=now - datetime.timedelta(days=2),
+        source_id="e-2",
     )
     client.force_login(applicant)
     page = html.unescape(client.get(detail_url(applicant_application, "fr")).text)

@@ -16,7 +16,9 @@ LOCKED_ERROR = "linking is paused for 24 hours"
 
 @pytest.fixture
 def unlinked_application(db):
-    client = ClientFactory(uci="12345678", family_name="Côté-Nguyen", date_of_birth=datetime.date(1988, 7, 1), country_of_birth="VN")
+    client = ClientFactory(
+        uci="12345678", family_name="Côté-Nguyen", date_of_birth=datetime.date(1988, 7, 1), country_of_birth="VN"
+    )
     return ApplicationFactory(number="E123456789", client=client)
 
 
@@ -59,9 +61,24 @@ def test_it_links_with_name_birth_date_and_country_ignoring_case_and_accents(cli
     [
         {"application_number": "E123456789", "uci": "87654321"},
         {"application_number": "E123456780", "uci": "12345678"},
-        {"application_number": "E123456789", "family_name": "Côté-Nguyen", "date_of_birth": "1988-07-02", "country_of_birth": "VN"},
-        {"application_number": "E123456789", "family_name": "Côté-Nguyen", "date_of_birth": "1988-07-01", "country_of_birth": "CA"},
-        {"application_number": "E123456789", "family_name": "Nguyen", "date_of_birth": "1988-07-01", "country_of_birth": "VN"},
+        {
+            "application_number": "E123456789",
+            "family_name": "Côté-Nguyen",
+            "date_of_birth": "1988-07-02",
+            "country_of_birth": "VN",
+        },
+        {
+            "application_number": "E123456789",
+            "family_name": "Côté-Nguyen",
+            "date_of_birth": "1988-07-01",
+            "country_of_birth": "CA",
+        },
+        {
+            "application_number": "E123456789",
+            "family_name": "Nguyen",
+            "date_of_birth": "1988-07-01",
+            "country_of_birth": "VN",
+        },
     ],
     ids=["wrong-uci", "unknown-number", "wrong-birth-date", "wrong-country", "wrong-name"],
 )
@@ -142,7 +159,9 @@ def test_four_failures_do_not_lock(client, applicant, unlinked_application):
     assert post_link(client, application_number="E123456789", uci="12345678").status_code == 302
 
 
-def test_it_never_links_an_application_of_another_client(client, applicant, applicant_application, unlinked_application):
+def test_it_never_links_an_application_of_another_client(
+    client, applicant, applicant_application, unlinked_application
+):
     # The applicant's account already speaks for their own client.
     client.force_login(applicant)
     response = post_link(client, application_number="E123456789", uci="12345678")

@@ -72,7 +72,8 @@ def test_signing_up_remembers_the_language_of_the_sign_up_page(client, db, mailo
     with translation.override("fr"):
         url = reverse("account_signup")
     response = client.post(
-        url, {"email": "nouvelle@example.com", "password1": "un mot de passe solide", "password2": "un mot de passe solide"}
+        url,
+        {"email": "nouvelle@example.com", "password1": "un mot de passe solide", "password2": "un mot de passe solide"},
     )
     assert response.status_code == 302
     assert User.objects.get(email="nouvelle@example.com").preferred_language == "fr"
