@@ -65,6 +65,16 @@ class Program(Bilingual, models.Model):
     description_fr = models.TextField(_("description (French)"))
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     service_standard_days = models.PositiveIntegerField(_("service standard (days)"))
+    processing_window_days = models.PositiveIntegerField(
+        _("processing-time window (days)"),
+        default=183,
+        help_text=_("Decisions made in this many past days make up the historical processing time."),
+    )
+    times_by_country = models.BooleanField(
+        _("processing times by country of residence"),
+        default=False,
+        help_text=_("Publish processing times for each country of residence as well as overall."),
+    )
     stages = models.ManyToManyField(Stage, through="ProgramStage", related_name="programs")
 
     class Meta:
@@ -73,6 +83,7 @@ class Program(Bilingual, models.Model):
         ordering = ["name_en"]
         constraints = [
             models.CheckConstraint(condition=Q(service_standard_days__gt=0), name="program_service_standard_positive"),
+            models.CheckConstraint(condition=Q(processing_window_days__gt=0), name="program_window_positive"),
             models.CheckConstraint(
                 condition=Q(category__in=["temporary", "permanent", "citizenship"]), name="program_category_known"
             ),
@@ -179,6 +190,9 @@ class Application(models.Model):
         Stage, verbose_name=_("current stage"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     last_updated_at = models.DateTimeField(_("last updated"), null=True, blank=True)
+    # Open applications of the same program submitted earlier, counted nightly with the estimates.
+    people_ahead = models.PositiveIntegerField(_("applications ahead"), null=True, blank=True)
+    people_ahead_on = models.DateField(_("applications ahead counted on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -188,6 +202,11 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["client", "-submitted_on"], name="application_client_idx"),
             models.Index(fields=["program", "status", "submitted_on"], name="application_program_status_idx"),
+            models.Index(
+                fields=["program", "decided_on"],
+                name="application_decided_idx",
+                condition=Q(status="closed"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,7 +2,10 @@
 
 Loaded by a data migration and refreshed by `seed_demo`; administrators may edit
 them afterwards in the admin. Service standards are the published targets a
-client can hold the department to, in calendar days.
+client can hold the department to, in calendar days. Processing-time windows
+follow the department's practice: six months of decisions for permanent
+residence and citizenship, 16 weeks for study and work permits, 8 weeks for
+visitor visas, which are also published per country of residence.
 """
 
 STAGES = {
@@ -142,6 +145,8 @@ PROGRAMS = {
         ),
         "category": "permanent",
         "service_standard_days": 365,
+        "processing_window_days": 183,
+        "times_by_country": False,
         "stages": [
             "completeness",
             "sponsor_assessment",
@@ -160,6 +165,8 @@ PROGRAMS = {
         ),
         "category": "permanent",
         "service_standard_days": 180,
+        "processing_window_days": 183,
+        "times_by_country": False,
         "stages": ["completeness", "eligibility", "biometrics", "medical_exam", "background_check", "final_decision"],
     },
     "express-entry-fsw": {
@@ -170,6 +177,8 @@ PROGRAMS = {
         ),
         "category": "permanent",
         "service_standard_days": 180,
+        "processing_window_days": 183,
+        "times_by_country": False,
         "stages": ["completeness", "eligibility", "biometrics", "medical_exam", "background_check", "final_decision"],
     },
     "express-entry-fst": {
@@ -180,6 +189,8 @@ PROGRAMS = {
         ),
         "category": "permanent",
         "service_standard_days": 180,
+        "processing_window_days": 183,
+        "times_by_country": False,
         "stages": ["completeness", "eligibility", "biometrics", "medical_exam", "background_check", "final_decision"],
     },
     "provincial-nominee": {
@@ -190,6 +201,8 @@ PROGRAMS = {
         ),
         "category": "permanent",
         "service_standard_days": 335,
+        "processing_window_days": 183,
+        "times_by_country": False,
         "stages": [
             "completeness",
             "nomination",
@@ -208,6 +221,8 @@ PROGRAMS = {
         ),
         "category": "temporary",
         "service_standard_days": 60,
+        "processing_window_days": 112,
+        "times_by_country": True,
         "stages": ["completeness", "eligibility", "biometrics", "background_check", "final_decision"],
     },
     "work-permit": {
@@ -218,6 +233,8 @@ PROGRAMS = {
         ),
         "category": "temporary",
         "service_standard_days": 60,
+        "processing_window_days": 112,
+        "times_by_country": True,
         "stages": ["completeness", "eligibility", "biometrics", "background_check", "final_decision"],
     },
     "visitor-visa": {
@@ -228,6 +245,8 @@ PROGRAMS = {
         ),
         "category": "temporary",
         "service_standard_days": 14,
+        "processing_window_days": 56,
+        "times_by_country": True,
         "stages": ["completeness", "biometrics", "eligibility", "passport_request", "final_decision"],
     },
     "pr-card": {
@@ -238,6 +257,8 @@ PROGRAMS = {
         ),
         "category": "permanent",
         "service_standard_days": 60,
+        "processing_window_days": 183,
+        "times_by_country": False,
         "stages": ["completeness", "eligibility", "card_production"],
     },
     "citizenship-grant": {
@@ -248,6 +269,8 @@ PROGRAMS = {
         ),
         "category": "citizenship",
         "service_standard_days": 365,
+        "processing_window_days": 183,
+        "times_by_country": False,
         "stages": ["completeness", "eligibility", "background_check", "citizenship_test", "interview", "ceremony"],
     },
 }
@@ -256,8 +279,10 @@ PROGRAMS = {
 def reference_data_load(*, stage_model, program_model, program_stage_model) -> None:
     """Create or refresh the stages and programs above; safe to run any number of times.
 
-    Takes the model classes so that a migration can pass its historical models.
+    Takes the model classes so that a migration can pass its historical models;
+    fields that a historical model does not have yet are left out.
     """
+    program_fields = {field.name for field in program_model._meta.get_fields()}
     stages = {}
     for code, data in STAGES.items():
         stages[code], _created = stage_model.objects.update_or_create(
@@ -272,16 +297,18 @@ def reference_data_load(*, stage_model, program_model, program_stage_model) -> N
             },
         )
     for code, data in PROGRAMS.items():
+        values = {
+            "name_en": data["name"][0],
+            "name_fr": data["name"][1],
+            "description_en": data["description"][0],
+            "description_fr": data["description"][1],
+            "category": data["category"],
+            "service_standard_days": data["service_standard_days"],
+            "processing_window_days": data["processing_window_days"],
+            "times_by_country": data["times_by_country"],
+        }
         program, _created = program_model.objects.update_or_create(
-            code=code,
-            defaults={
-                "name_en": data["name"][0],
-                "name_fr": data["name"][1],
-                "description_en": data["description"][0],
-                "description_fr": data["description"][1],
-                "category": data["category"],
-                "service_standard_days": data["service_standard_days"],
-            },
+            code=code, defaults={key: value for key, value in values.items() if key in program_fields}
         )
         program_stage_model.objects.filter(program=program).delete()
         program_stage_model.objects.bulk_create(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from applications.access import application_for_viewer
 from applications.forms import LinkApplicationForm
 from applications.services import LinkResult, application_link, application_unlink
+from status_tracker.estimates import estimate_for_application
 from status_tracker.selectors import applications_for_account, stages_for_application, timeline_for_application
 
 
@@ -32,6 +33,7 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
         "stages": stages,
         "waiting_on_you": [row for row in stages if row.waiting_on_client],
         "events": timeline_for_application(application=application),
+        "estimate": estimate_for_application(application=application),
     }
     return render(request, "applications/detail.html", context)
 

@@ -8,6 +8,7 @@ A malformed value stops start-up with an error rather than being guessed at.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -110,7 +111,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TIMEZONE = "America/Toronto"
+# Every periodic job, in one place.
+CELERY_BEAT_SCHEDULE = {
+    "processing-times-nightly": {
+        "task": "status_tracker.tasks.processing_times_nightly",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Stage
+from status_tracker.processing_times import processing_times_snapshot
 from status_tracker.services import status_event_record
 from tests.factories import ApplicationFactory, link
 
@@ -117,12 +118,14 @@ def test_it_uses_the_same_number_of_queries_whatever_the_history_length(
     client, applicant, applicant_application, history_length, django_assert_num_queries
 ):
     record_history(applicant_application, history_length)
+    processing_times_snapshot(as_of=timezone.localdate())
     client.force_login(applicant)
     url = detail_url(applicant_application)
     client.get(url)  # warm the session so both runs do the same work
     # Session, user, application, stage progress, program stages, history, then the
-    # session save (savepoint, update, release) that keeps the idle timer moving.
-    with django_assert_num_queries(9):
+    # session save (savepoint, update, release) that keeps the idle timer moving;
+    # plus two for the estimate: the processing-time and the stage-duration snapshots.
+    with django_assert_num_queries(9 + 2):
         response = client.get(url)
     assert response.status_code == 200
     assert response.text.count('class="history__item"') == history_length

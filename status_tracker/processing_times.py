@@ -1,0 +1,300 @@
+"""Processing-time figures: percentiles of past decisions, the queue and its pace.
+
+Computed nightly into snapshot rows (`processing_times_snapshot`), which pages
+and the API only ever read. On PostgreSQL one pass over the applications
+table computes every program and country at once with `percentile_cont`;
+on SQLite (the embedded default) the same figures are computed in Python.
+"""
+
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from applications.models import Application, Program
+from status_tracker.models import (
+    DAYS_PER_MONTH,
+    ProcessingTimeSnapshot,
+    StageDurationSnapshot,
+    StageProgress,
+    StageState,
+)
+
+# Below this many decisions we publish no percentile rather than a noisy one.
+MINIMUM_SAMPLE = 30
+# The pace of decisions is measured over the last three months.
+OUTPUT_WINDOW_DAYS = 91
+PERCENTILES = (0.5, 0.8, 0.9)
+ALL_COUNTRIES = ""
+
+
+@dataclass
+class Figures:
+    """Processing-time figures for one program and one country ("" for all)."""
+
+    program_id: int
+    country: str
+    window_days: int
+    sample_size: int = 0
+    percentiles: tuple[float, float, float] | None = None
+    waiting_count: int = 0
+    decided_recently: int = 0
+
+    @property
+    def monthly_output(self) -> float:
+        return self.decided_recently / (OUTPUT_WINDOW_DAYS / DAYS_PER_MONTH)
+
+
+@dataclass
+class StageFigures:
+    program_id: int
+    stage_id: int
+    window_days: int
+    durations: list[float] = field(default_factory=list)
+    sample_size: int = 0
+    p50: float | None = None
+    p80: float | None = None
+
+
+def percentile_cont(sorted_values: list[float], fraction: float) -> float:
+    """Linear interpolation between closest ranks, exactly as PostgreSQL's percentile_cont."""
+    if not sorted_values:
+        raise ValueError("percentile of an empty sample")
+    position = fraction * (len(sorted_values) - 1)
+    lower = math.floor(position)
+    upper = math.ceil(position)
+    weight = position - lower
+    return sorted_values[lower] + (sorted_values[upper] - sorted_values[lower]) * weight
+
+
+def _postgres_figures(*, as_of: datetime.date) -> list[Figures]:
+    sql = """
+        SELECT a.program_id,
+               CASE WHEN p.times_by_country THEN c.country_of_residence END AS country,
+               GROUPING(CASE WHEN p.times_by_country THEN c.country_of_residence END) AS all_countries,
+               MAX(p.processing_window_days) AS window_days,
+               COUNT(*) FILTER (WHERE in_window) AS sample_size,
+               percentile_cont(ARRAY[0.5, 0.8, 0.9]) WITHIN GROUP (ORDER BY a.decided_on - a.submitted_on)
+                   FILTER (WHERE in_window) AS percentiles,
+               COUNT(*) FILTER (WHERE a.decided_on IS NULL OR a.decided_on > %(as_of)s) AS waiting_count,
+               COUNT(*) FILTER (
+                   WHERE a.decided_on <= %(as_of)s AND a.decided_on > %(as_of)s::date - %(output_days)s
+               ) AS decided_recently
+        FROM applications_application a
+        JOIN applications_program p ON p.id = a.program_id
+        JOIN applications_client c ON c.id = a.client_id
+        CROSS JOIN LATERAL (
+            SELECT a.outcome IN ('approved', 'refused')
+                   AND a.decided_on <= %(as_of)s
+                   AND a.decided_on > %(as_of)s::date - p.processing_window_days AS in_window
+        ) w
+        WHERE a.submitted_on <= %(as_of)s
+        GROUP BY GROUPING SETS (
+            (a.program_id),
+            (a.program_id, CASE WHEN p.times_by_country THEN c.country_of_residence END)
+        )
+    """
+    results = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"as_of": as_of, "output_days": OUTPUT_WINDOW_DAYS})
+        for program_id, country, all_countries, window, sample, percentiles, waiting, decided in cursor.fetchall():
+            if not all_countries and country is None:
+                continue  # the per-country grouping of a program published only overall
+            results.append(
+                Figures(
+                    program_id=program_id,
+                    country=ALL_COUNTRIES if all_countries else country,
+                    window_days=window,
+                    sample_size=sample,
+                    percentiles=tuple(percentiles) if sample else None,
+                    waiting_count=waiting,
+                    decided_recently=decided,
+                )
+            )
+    return results
+
+
+def _python_figures(*, as_of: datetime.date) -> list[Figures]:
+    programs = {program.pk: program for program in Program.objects.all()}
+    groups: dict[tuple[int, str], Figures] = {}
+    durations: dict[tuple[int, str], list[float]] = defaultdict(list)
+    rows = Application.objects.filter(submitted_on__lte=as_of).values_list(
+        "program_id", "client__country_of_residence", "submitted_on", "decided_on", "outcome"
+    )
+    for program_id, country, submitted_on, decided_on, outcome in rows.iterator(chunk_size=5000):
+        program = programs[program_id]
+        keys = [(program_id, ALL_COUNTRIES)]
+        if program.times_by_country:
+            keys.append((program_id, str(country)))
+        in_window = (
+            outcome in (Application.Outcome.APPROVED, Application.Outcome.REFUSED)
+            and decided_on is not None
+            and as_of - datetime.timedelta(days=program.processing_window_days) < decided_on <= as_of
+        )
+        for key in keys:
+            figures = groups.setdefault(
+                key, Figures(program_id=program_id, country=key[1], window_days=program.processing_window_days)
+            )
+            if decided_on is None or decided_on > as_of:
+                figures.waiting_count += 1
+            elif decided_on > as_of - datetime.timedelta(days=OUTPUT_WINDOW_DAYS):
+                figures.decided_recently += 1
+            if in_window:
+                durations[key].append((decided_on - submitted_on).days)
+    for key, figures in groups.items():
+        values = sorted(durations.get(key, []))
+        figures.sample_size = len(values)
+        if values:
+            figures.percentiles = tuple(percentile_cont(values, fraction) for fraction in PERCENTILES)
+    return list(groups.values())
+
+
+def processing_figures(*, as_of: datetime.date) -> list[Figures]:
+    """Every program's figures (and each country's, where published) as they stood on `as_of`."""
+    if connection.vendor == "postgresql":
+        return _postgres_figures(as_of=as_of)
+    return _python_figures(as_of=as_of)
+
+
+def stage_figures(*, as_of: datetime.date) -> list[StageFigures]:
+    """Median and 80th percentile of completed stages, per program and stage, within each program's window.
+
+    Days are UTC calendar days: a stage counts when it finished before midnight
+    UTC at the end of `as_of` and within the window before that moment.
+    """
+    end = datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time(), tzinfo=datetime.UTC)
+    if connection.vendor == "postgresql":
+        sql = """
+            SELECT a.program_id, sp.stage_id, MAX(p.processing_window_days), COUNT(*),
+                   percentile_cont(ARRAY[0.5, 0.8]) WITHIN GROUP (
+                       ORDER BY EXTRACT(EPOCH FROM sp.finished_at - sp.started_at) / 86400.0
+                   )
+            FROM status_tracker_stageprogress sp
+            JOIN applications_application a ON a.id = sp.application_id
+            JOIN applications_program p ON p.id = a.program_id
+            WHERE sp.state = 'completed' AND sp.started_at IS NOT NULL
+              AND sp.finished_at < %(end)s
+              AND sp.finished_at >= %(end)s - make_interval(days => p.processing_window_days)
+            GROUP BY a.program_id, sp.stage_id
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"end": end})
+            return [
+                StageFigures(
+                    program_id=program_id,
+                    stage_id=stage_id,
+                    window_days=window,
+                    sample_size=sample,
+                    p50=percentiles[0],
+                    p80=percentiles[1],
+                )
+                for program_id, stage_id, window, sample, percentiles in cursor.fetchall()
+            ]
+    windows = dict(Program.objects.values_list("pk", "processing_window_days"))
+    groups: dict[tuple[int, int], StageFigures] = {}
+    rows = StageProgress.objects.filter(
+        state=StageState.COMPLETED, started_at__isnull=False, finished_at__lt=end
+    ).values_list("application__program_id", "stage_id", "started_at", "finished_at")
+    for program_id, stage_id, started_at, finished_at in rows.iterator(chunk_size=5000):
+        if finished_at < end - datetime.timedelta(days=windows[program_id]):
+            continue
+        group = groups.setdefault(
+            (program_id, stage_id),
+            StageFigures(program_id=program_id, stage_id=stage_id, window_days=windows[program_id]),
+        )
+        group.durations.append((finished_at - started_at).total_seconds() / 86400)
+    for group in groups.values():
+        values = sorted(group.durations)
+        group.sample_size = len(values)
+        group.p50 = percentile_cont(values, 0.5)
+        group.p80 = percentile_cont(values, 0.8)
+    return list(groups.values())
+
+
+def _people_ahead_refresh(*, as_of: datetime.date) -> None:
+    """Count, for every open application, the open ones of its program submitted before it."""
+    open_statuses = [Application.Status.RECEIVED, Application.Status.IN_PROGRESS]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE applications_application a
+                SET people_ahead = ranked.ahead, people_ahead_on = %(as_of)s
+                FROM (
+                    SELECT id, RANK() OVER (PARTITION BY program_id ORDER BY submitted_on) - 1 AS ahead
+                    FROM applications_application
+                    WHERE status IN %(open)s
+                ) ranked
+                WHERE a.id = ranked.id
+                  AND (a.people_ahead IS DISTINCT FROM ranked.ahead OR a.people_ahead_on IS DISTINCT FROM %(as_of)s)
+                """,
+                {"as_of": as_of, "open": tuple(open_statuses)},
+            )
+            cursor.execute(
+                "UPDATE applications_application SET people_ahead = NULL, people_ahead_on = NULL "
+                "WHERE status = 'closed' AND people_ahead IS NOT NULL"
+            )
+        return
+    from django.db.models import F, Window
+    from django.db.models.functions import Rank
+
+    ranked = Application.objects.filter(status__in=open_statuses).annotate(
+        rank=Window(Rank(), partition_by=[F("program_id")], order_by=F("submitted_on").asc())
+    )
+    updates = []
+    for application in ranked.only("id"):
+        application.people_ahead = application.rank - 1
+        application.people_ahead_on = as_of
+        updates.append(application)
+    Application.objects.bulk_update(updates, ["people_ahead", "people_ahead_on"], batch_size=1000)
+    Application.objects.filter(status=Application.Status.CLOSED).update(people_ahead=None, people_ahead_on=None)
+
+
+def processing_times_snapshot(*, as_of: datetime.date, refresh_queue: bool = True) -> int:
+    """Compute and store the snapshots for `as_of`, replacing any from an earlier run that day.
+
+    Returns the number of snapshot rows written. `refresh_queue` also recounts
+    the applications ahead of each open file; leave it off when backfilling
+    past dates, since that count only means something for today.
+    """
+    figures = processing_figures(as_of=as_of)
+    stages = stage_figures(as_of=as_of)
+    with transaction.atomic():
+        ProcessingTimeSnapshot.objects.filter(computed_on=as_of).delete()
+        StageDurationSnapshot.objects.filter(computed_on=as_of).delete()
+        ProcessingTimeSnapshot.objects.bulk_create(
+            [
+                ProcessingTimeSnapshot(
+                    program_id=item.program_id,
+                    country=item.country,
+                    computed_on=as_of,
+                    window_days=item.window_days,
+                    sample_size=item.sample_size,
+                    p50_days=item.percentiles[0] if item.percentiles else None,
+                    p80_days=item.percentiles[1] if item.percentiles else None,
+                    p90_days=item.percentiles[2] if item.percentiles else None,
+                    waiting_count=item.waiting_count,
+                    monthly_output=item.monthly_output,
+                )
+                for item in figures
+            ]
+        )
+        StageDurationSnapshot.objects.bulk_create(
+            [
+                StageDurationSnapshot(
+                    program_id=item.program_id,
+                    stage_id=item.stage_id,
+                    computed_on=as_of,
+                    window_days=item.window_days,
+                    sample_size=item.sample_size,
+                    p50_days=item.p50,
+                    p80_days=item.p80,
+                )
+                for item in stages
+            ]
+        )
+        if refresh_queue:
+            _people_ahead_refresh(as_of=as_of)
+    return len(figures) + len(stages)
