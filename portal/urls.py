@@ -12,11 +12,13 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.switch_language, name="set_language"),
+    path("api/v1/", include("status_tracker.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("applications/", include("applications.urls")),
+    path("processing-times/", include("status_tracker.urls")),
     path("admin/", admin.site.urls),
 )
