@@ -260,7 +260,10 @@ class LinkAttempt(models.Model):
         LOCKED = "locked", _("Refused while locked")
         UNLINKED = "unlinked", _("Unlinked")
 
-    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="link_attempts")
+    # The audit outlives the account: deleting a user keeps their attempts.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="link_attempts"
+    )
     application_number = models.CharField(_("application number entered"), max_length=40)
     application = models.ForeignKey(
         Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="link_attempts"

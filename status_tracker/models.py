@@ -47,7 +47,7 @@ class StatusEvent(Bilingual, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application_id} {self.stage_id} {self.state} @ {self.occurred_at:%Y-%m-%d}"
+        return f"{self.stage.code}: {self.get_state_display()} ({self.occurred_at:%Y-%m-%d})"
 
     @property
     def message(self) -> str:
@@ -80,7 +80,7 @@ class StageProgress(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application_id} {self.stage_id}: {self.state}"
+        return f"{self.stage.code}: {self.get_state_display()}"
 
 
 class ProcessingTimeSnapshot(models.Model):
