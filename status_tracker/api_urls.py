@@ -1,7 +1,11 @@
 """The public, read-only part of API v1."""
 
-from django.urls import path  # noqa: F401 - endpoints are added by the processing-times API
+from django.urls import path
+
+from status_tracker import api
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("processing-times/", api.ProcessingTimesApi.as_view(), name="processing_times"),
+]

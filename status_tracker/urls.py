@@ -1,7 +1,12 @@
-"""Public pages about processing times (under /en/ and /fr/)."""
+"""Public pages about processing times (under /en/ and /fr/); no sign-in needed."""
 
-from django.urls import path  # noqa: F401 - pages are added by the processing-times views
+from django.urls import path
+
+from status_tracker import views
 
 app_name = "processing_times"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.processing_times, name="index"),
+    path("methodology/", views.methodology, name="methodology"),
+]

@@ -1,0 +1,124 @@
+"""GET /api/v1/processing-times/: the public page's figures as JSON, for anyone, cached for ten minutes."""
+
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control, cache_page
+from django_countries import countries
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from status_tracker.processing_times import ALL_COUNTRIES
+from status_tracker.selectors_public import program_figures_latest, program_trend, programs_for_public
+
+# The figures change once a night; ten minutes of staleness costs nothing.
+CACHE_SECONDS = 10 * 60
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def _problem(*, status: int, title: str, detail: str, errors: dict | None = None) -> Response:
+    """An RFC 9457 problem body."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return Response(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+class ProcessingTimesApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    class QuerySerializer(serializers.Serializer):
+        program = serializers.CharField(required=False, max_length=40)
+        country = serializers.RegexField(
+            r"^[A-Za-z]{2}$",
+            required=False,
+            allow_blank=True,
+            error_messages={"invalid": gettext_lazy("Give the country as a two-letter ISO 3166 code, for example IN.")},
+        )
+
+        def validate_country(self, value: str) -> str:
+            code = value.upper()
+            if not code:
+                return code  # ?country= means every country, as on the page
+            if code not in countries:
+                raise serializers.ValidationError(_("%(code)s is not an ISO 3166 country code.") % {"code": code})
+            return code
+
+    class FiguresSerializer(serializers.Serializer):
+        computed_on = serializers.DateField(source="snapshot.computed_on")
+        window_days = serializers.IntegerField(source="snapshot.window_days")
+        sample_size = serializers.IntegerField(source="snapshot.sample_size")
+        enough_data = serializers.BooleanField()
+        p50_days = serializers.IntegerField(allow_null=True)
+        p80_days = serializers.IntegerField(allow_null=True)
+        p90_days = serializers.IntegerField(allow_null=True)
+        waiting_count = serializers.IntegerField(source="snapshot.waiting_count")
+        monthly_output = serializers.FloatField()
+        projection_days = serializers.IntegerField(allow_null=True)
+
+    class CountryFiguresSerializer(FiguresSerializer):
+        country = serializers.CharField(source="snapshot.country")
+
+    class TrendPointSerializer(serializers.Serializer):
+        month = serializers.DateField(format="%Y-%m")
+        computed_on = serializers.DateField(source="figures.snapshot.computed_on", allow_null=True)
+        sample_size = serializers.IntegerField(allow_null=True)
+        p50_days = serializers.IntegerField(allow_null=True)
+        p80_days = serializers.IntegerField(allow_null=True)
+
+    class ProgramSerializer(serializers.Serializer):
+        code = serializers.CharField(source="program.code")
+        name = serializers.SerializerMethodField()
+        category = serializers.CharField(source="program.category")
+        service_standard_days = serializers.IntegerField(source="program.service_standard_days")
+        times_by_country = serializers.BooleanField(source="program.times_by_country")
+        latest = serializers.SerializerMethodField()
+        countries = serializers.SerializerMethodField()
+
+        def get_name(self, figures) -> dict:
+            return {"en": figures.program.name_en, "fr": figures.program.name_fr}
+
+        def get_latest(self, figures) -> dict | None:
+            if figures.overall is None:
+                return None
+            return ProcessingTimesApi.FiguresSerializer(figures.overall).data
+
+        def get_countries(self, figures) -> list[dict]:
+            wanted = self.context.get("country")
+            published = [item for code, item in sorted(figures.countries.items()) if wanted in (None, code)]
+            return ProcessingTimesApi.CountryFiguresSerializer(published, many=True).data
+
+    @method_decorator(cache_page(CACHE_SECONDS))
+    @method_decorator(cache_control(public=True, max_age=CACHE_SECONDS))
+    def get(self, request: Request) -> Response:
+        query = self.QuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            return _problem(
+                status=400,
+                title="Invalid query",
+                detail=_("Check the query parameters and try again."),
+                errors=query.errors,
+            )
+        programs = programs_for_public()
+        code = query.validated_data.get("program")
+        country = query.validated_data.get("country") or None
+        if code is not None:
+            programs = [program for program in programs if program.code == code]
+            if not programs:
+                return _problem(status=404, title="Not found", detail=_("There is no program with that code."))
+        latest = program_figures_latest(programs=programs)
+        body = {"programs": self.ProgramSerializer(latest.values(), many=True, context={"country": country}).data}
+        if code is not None:
+            program = programs[0]
+            trend_country = country if country and program.times_by_country else ALL_COUNTRIES
+            trend = program_trend(program=program, country=trend_country, today=timezone.localdate())
+            body["programs"][0]["trend"] = {
+                "country": trend_country or None,
+                "points": self.TrendPointSerializer(trend, many=True).data,
+            }
+        return Response(body)
