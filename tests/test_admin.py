@@ -24,8 +24,7 @@ from applications.models import (
 )
 from portal.models import User
 from status_tracker.admin import NewestEventsFormSet
-from status_tracker.models import StageProgress, StatusEvent
-from status_tracker.models import ProcessingTimeSnapshot, StageDurationSnapshot
+from status_tracker.models import ProcessingTimeSnapshot, StageDurationSnapshot, StageProgress, StatusEvent
 from status_tracker.services import status_event_record
 from tests.factories import ApplicationFactory, ClientFactory, UserFactory, link
 

@@ -1,0 +1,116 @@
+"""portal/settings.py reads its environment strictly and fails loudly.
+
+Each case loads the real settings (not settings_test) in a fresh interpreter,
+with only the variables the case sets; a developer's .env file is ignored so
+the results do not depend on the machine. No database is touched.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_VARS = ("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
+LONG_SECRET = "test-only-secret-" + "x7Kq2" * 10
+
+PROBE = """
+import json
+import environ
+
+# Ignore a developer's .env: only the variables this test passes count.
+environ.Env.read_env = classmethod(lambda cls, *args, **kwargs: None)
+
+import django
+from django.conf import settings
+
+try:
+    django.setup()
+except Exception as exc:
+    print(json.dumps({"error": type(exc).__name__, "message": str(exc)}))
+    raise SystemExit(0)
+
+from portal.celery import app
+
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "ENGINE": settings.DATABASES["default"]["ENGINE"],
+    "NAME": str(settings.DATABASES["default"]["NAME"]),
+    "CELERY_TASK_ALWAYS_EAGER": settings.CELERY_TASK_ALWAYS_EAGER,
+    "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    "celery_broker_url": app.conf.broker_url,
+    "celery_task_always_eager": app.conf.task_always_eager,
+}))
+"""
+
+
+def load_settings(**variables: str) -> dict:
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARS}
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    env.update(variables)
+    result = subprocess.run(  # noqa: S603 - fixed command, test input only
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_defaults_are_the_embedded_development_setup():
+    loaded = load_settings()
+    assert loaded["DEBUG"] is True
+    assert loaded["ENGINE"] == "django.db.backends.sqlite3"
+    assert loaded["NAME"].endswith("db.sqlite3")
+    # Without REDIS_URL, Celery tasks run in process.
+    assert loaded["CELERY_TASK_ALWAYS_EAGER"] is True
+    assert loaded["CELERY_BROKER_URL"] == "memory://"
+    assert loaded["celery_task_always_eager"] is True
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    loaded = load_settings(DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="portal.example")
+    assert loaded.get("error") == "ImproperlyConfigured"
+    assert "DJANGO_SECRET_KEY" in loaded["message"]
+
+
+def test_production_with_a_secret_key_starts():
+    loaded = load_settings(DJANGO_DEBUG="false", DJANGO_SECRET_KEY=LONG_SECRET, DJANGO_ALLOWED_HOSTS="portal.example")
+    assert "error" not in loaded
+    assert loaded["DEBUG"] is False
+
+
+@pytest.mark.parametrize("value", ["maybe", "2"])
+def test_a_malformed_debug_flag_stops_start_up(value):
+    # With a secret key set, the only thing wrong is the flag: it must not be
+    # silently read as "false" (or "true").
+    loaded = load_settings(DJANGO_DEBUG=value, DJANGO_SECRET_KEY=LONG_SECRET)
+    assert "error" in loaded, f"DJANGO_DEBUG={value!r} was accepted as DEBUG={loaded.get('DEBUG')}"
+    assert "DJANGO_DEBUG" in loaded["message"]
+
+
+def test_debug_accepts_1_and_0():
+    assert load_settings(DJANGO_DEBUG="1")["DEBUG"] is True
+    assert load_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY=LONG_SECRET)["DEBUG"] is False
+
+
+def test_database_url_selects_postgresql():
+    loaded = load_settings(DATABASE_URL="postgres://portal:secret@db.internal:5432/portal")
+    assert loaded["ENGINE"] == "django.db.backends.postgresql"
+    assert loaded["NAME"] == "portal"
+
+
+def test_redis_url_sends_tasks_to_the_broker():
+    url = "redis://redis.internal:6379/3"
+    loaded = load_settings(REDIS_URL=url)
+    assert loaded["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert loaded["CELERY_BROKER_URL"] == url
+    assert loaded["celery_broker_url"] == url
+    assert loaded["celery_task_always_eager"] is False
