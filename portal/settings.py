@@ -176,6 +176,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True
