@@ -1,0 +1,32 @@
+"""Settings for benchmark runs: production-like portal settings on the portal_bench database.
+
+The environment is fixed before portal.settings is imported, so DEBUG is off (no
+query log, cached templates) without needing a real secret or HTTPS.
+"""
+
+import os
+
+os.environ["DJANGO_DEBUG"] = "false"
+os.environ["DJANGO_SECRET_KEY"] = "bench-only-secret-key-never-used-outside-the-benchmark-0123456789"
+os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"
+os.environ["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+os.environ["CACHE_KEY_PREFIX"] = "portal-bench"
+
+import environ  # noqa: E402
+
+from portal.settings import *  # noqa: E402, F403
+
+BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
+
+ROOT_URLCONF = "bench.urls"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+SECURE_SSL_REDIRECT = False
+DATABASES = {"default": environ.Env.db_url_config(BENCH_DATABASE_URL)}
+DATABASES["default"]["CONN_MAX_AGE"] = 600
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# The primary key the ceiling view reads; run.py passes the benchmark application's.
+BENCH_BARE_APPLICATION_ID = int(os.environ.get("BENCH_BARE_APPLICATION_ID", "1"))
