@@ -24,6 +24,13 @@ def test_a_session_survives_activity_and_ends_after_30_idle_minutes(client, appl
     assert reverse("account_login") in response["Location"]
 
 
+def test_pages_read_the_session_without_rewriting_it_within_a_minute(client, applicant, django_assert_num_queries):
+    client.force_login(applicant)
+    client.get(reverse("applications:list"))
+    with django_assert_num_queries(3):  # session, user, applications: no session write
+        client.get(reverse("applications:list"))
+
+
 def test_the_toggle_keeps_the_page_and_remembers_the_choice_on_the_account(client, applicant, applicant_application):
     client.force_login(applicant)
     with translation.override("en"):
