@@ -91,6 +91,7 @@ class BacktestResult:
     still_open: int  # submitted in the period and not decided yet: left out
     overall: BacktestRow
     programs: list[BacktestRow]
+    months: list[BacktestRow]  # by month of submission ("2025-06"), to see estimates drift when pace changes
 
     @property
     def evaluated(self) -> int:
@@ -133,32 +134,35 @@ def backtest(*, start: datetime.date, end: datetime.date, step_days: int = 7) ->
     programs = {program.pk: program for program in Program.objects.all()}
     rows = {pk: BacktestRow(code=program.code, name=program.name_en) for pk, program in programs.items()}
     overall = BacktestRow(code="", name="All programs")
+    months: dict[str, BacktestRow] = {}
 
     submitted = Application.objects.filter(submitted_on__gte=start, submitted_on__lte=end)
-    by_step: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    by_step: dict[int, list[tuple[int, str, int, str]]] = defaultdict(list)
     for program_id, country, submitted_on, decided_on in (
         submitted.filter(outcome__in=DECIDED, decided_on__isnull=False)
         .values_list("program_id", "client__country_of_residence", "submitted_on", "decided_on")
         .iterator(chunk_size=5000)
     ):
         step = (submitted_on - start).days // step_days
-        by_step[step].append((program_id, str(country), (decided_on - submitted_on).days))
+        month = f"{submitted_on:%Y-%m}"
+        by_step[step].append((program_id, str(country), (decided_on - submitted_on).days, month))
     still_open = submitted.filter(decided_on__isnull=True).count()
 
     for step in sorted(by_step):
         as_of = start + datetime.timedelta(days=step * step_days)
         figures = {(item.program_id, item.country): item for item in processing_figures(as_of=as_of)}
-        for program_id, country, days in by_step[step]:
+        for program_id, country, days, month in by_step[step]:
+            month_row = months.setdefault(month, BacktestRow(code=month, name=month))
             program_figures = figures.get((program_id, ALL_COUNTRIES))
             chosen = program_figures
             if programs[program_id].times_by_country and _usable(figures.get((program_id, country))):
                 chosen = figures[(program_id, country)]
             if not _usable(chosen):
-                rows[program_id].no_estimate += 1
-                overall.no_estimate += 1
+                for row in (rows[program_id], overall, month_row):
+                    row.no_estimate += 1
                 continue
             projection = _projection(program_figures)
-            for row in (rows[program_id], overall):
+            for row in (rows[program_id], overall, month_row):
                 row.add(days=days, figures=chosen, projection=projection)
 
     return BacktestResult(
@@ -172,4 +176,5 @@ def backtest(*, start: datetime.date, end: datetime.date, step_days: int = 7) ->
             (row for row in rows.values() if row.evaluated or row.no_estimate),
             key=lambda row: row.name,
         ),
+        months=[months[month] for month in sorted(months)],
     )

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def seed_demo() -> str:
     output = io.StringIO()
-    call_command("seed_demo", stdout=output)
+    call_command("seed_demo", "--history", "0", stdout=output)
     return output.getvalue()
 
 
@@ -273,3 +273,22 @@ def test_it_refuses_to_run_when_debug_is_off(settings):
     with pytest.raises(CommandError, match="DJANGO_DEBUG"):
         seed_demo()
     assert (Application.objects.count(), User.objects.count()) == (applications, users)
+
+
+@pytest.mark.django_db
+def test_with_history_every_open_demo_application_gets_a_personal_estimate(client):
+    from applications.models import Application
+    from status_tracker.estimates import estimate_for_application
+    from status_tracker.models import ProcessingTimeSnapshot
+
+    call_command("seed_demo", "--history", "2000", stdout=io.StringIO())
+    assert Application.objects.filter(number__startswith="H").count() >= 2000
+    # Today and twelve month-ends, for the public trend.
+    assert ProcessingTimeSnapshot.objects.values("computed_on").distinct().count() == 13
+    open_demo = Application.objects.exclude(number__startswith="H").exclude(status=Application.Status.CLOSED)
+    assert open_demo.exists()
+    for application in open_demo.select_related("program", "client"):
+        estimate = estimate_for_application(application=application)
+        assert estimate is not None
+        assert estimate.snapshot is not None
+        assert application.people_ahead is not None

@@ -1,11 +1,19 @@
 """`manage.py seed_demo`: load demo applications and accounts, then say how to sign in."""
 
+import datetime
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from applications import demo
+from applications.demo_history import DEFAULT_FINALIZED, demo_history_load
+from status_tracker.models import ProcessingTimeSnapshot
+from status_tracker.processing_times import processing_times_snapshot
+
+TREND_MONTHS = 12
 
 
 class Command(BaseCommand):
@@ -17,18 +25,55 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even though DJANGO_DEBUG is false, e.g. on a demo server. Never on production.",
         )
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=DEFAULT_FINALIZED,
+            help="How many finalized applications of past years to load for processing times (0 for none).",
+        )
 
-    def handle(self, *args, allow_without_debug: bool = False, **options):
+    def handle(self, *args, allow_without_debug: bool = False, history: int = DEFAULT_FINALIZED, **options):
         # The accounts it creates have published passwords.
         if not settings.DEBUG and not allow_without_debug:
             raise CommandError(
                 "seed_demo creates accounts with published passwords; it only runs with DJANGO_DEBUG=true "
                 "unless you pass --allow-without-debug."
             )
+        if history < 0:
+            raise CommandError("--history cannot be negative.")
         result = demo.demo_seed()
+        started = time.perf_counter()
+        history_files = demo_history_load(finalized=history) if history else 0
+        snapshot_dates = self._snapshots()
+        estimates_seconds = time.perf_counter() - started
         # The instructions are in English, like the rest of the developer documentation.
         with translation.override("en"):
+            self.stdout.write(
+                f"Processing-time history: {history_files} past applications; snapshots for "
+                f"{snapshot_dates} dates ({estimates_seconds:.1f} s)."
+            )
             self.stdout.write("\n".join(self._summary(result)))
+
+    def _snapshots(self) -> int:
+        """Today's snapshot, and one at each past month-end so the public trend has a year of points.
+
+        Dates that already have snapshots are left alone; the nightly job keeps today's current.
+        """
+        today = timezone.localdate()
+        month_end = today.replace(day=1) - datetime.timedelta(days=1)
+        dates = []
+        for _ in range(TREND_MONTHS):
+            dates.append(month_end)
+            month_end = month_end.replace(day=1) - datetime.timedelta(days=1)
+        done = set(
+            ProcessingTimeSnapshot.objects.filter(computed_on__in=[*dates, today]).values_list("computed_on", flat=True)
+        )
+        for past in reversed(dates):
+            if past not in done:
+                processing_times_snapshot(as_of=past, refresh_queue=False)
+        if today not in done:
+            processing_times_snapshot(as_of=today)
+        return len(dates) + 1
 
     def _summary(self, result: demo.DemoSeedResult) -> list[str]:
         client = result.demo_client

@@ -109,6 +109,11 @@ class Command(BaseCommand):
         write(_line("-" * width for _title, width, _align in COLUMNS))
         write(_line(_cells(result.overall)))
         write("")
+        write("By month of submission:")
+        write(_line(("Month", *(title for title, _width, _align in COLUMNS[1:]))))
+        for row in result.months:
+            write(_line(_cells(row)))
+        write("")
         overall = result.overall
         write(
             f"Overall: {_share(overall.share_within_p80)} decided within the 80th percentile (aim: about 80%), "
