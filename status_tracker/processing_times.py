@@ -91,6 +91,9 @@ def _postgres_figures(*, as_of: datetime.date) -> list[Figures]:
                    AND a.decided_on > %(as_of)s::date - p.processing_window_days AS in_window
         ) w
         WHERE a.submitted_on <= %(as_of)s
+          -- Files decided before both the program's window and the pace window count in no figure.
+          AND (a.decided_on IS NULL
+               OR a.decided_on > %(as_of)s::date - GREATEST(p.processing_window_days, %(output_days)s))
         GROUP BY GROUPING SETS (
             (a.program_id),
             (a.program_id, CASE WHEN p.times_by_country THEN c.country_of_residence END)
@@ -177,10 +180,13 @@ def stage_figures(*, as_of: datetime.date) -> list[StageFigures]:
             WHERE sp.state = 'completed' AND sp.started_at IS NOT NULL
               AND sp.finished_at < %(end)s
               AND sp.finished_at >= %(end)s - make_interval(days => p.processing_window_days)
+              -- The same bound with a constant lets the planner skip old rows before the joins.
+              AND sp.finished_at >= %(end)s - make_interval(days => %(longest_window)s)
             GROUP BY a.program_id, sp.stage_id
         """
+        longest_window = max(Program.objects.values_list("processing_window_days", flat=True), default=0)
         with connection.cursor() as cursor:
-            cursor.execute(sql, {"end": end})
+            cursor.execute(sql, {"end": end, "longest_window": longest_window})
             return [
                 StageFigures(
                     program_id=program_id,
