@@ -75,6 +75,12 @@ class Program(Bilingual, models.Model):
         default=False,
         help_text=_("Publish processing times for each country of residence as well as overall."),
     )
+    approved_next_steps_en = models.TextField(
+        _("next steps after approval (English)"), blank=True, help_text=_("One step per line.")
+    )
+    approved_next_steps_fr = models.TextField(
+        _("next steps after approval (French)"), blank=True, help_text=_("One step per line.")
+    )
     stages = models.ManyToManyField(Stage, through="ProgramStage", related_name="programs")
 
     class Meta:
@@ -190,6 +196,11 @@ class Application(models.Model):
         Stage, verbose_name=_("current stage"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     last_updated_at = models.DateTimeField(_("last updated"), null=True, blank=True)
+    # The newest event of any kind, visible or not: the stalled-files list reads it.
+    last_event_at = models.DateTimeField(_("last event"), null=True, blank=True)
+    # occurred_at of the status or decision event that set `status`; older ones never overwrite it.
+    status_since = models.DateTimeField(_("status since"), null=True, blank=True)
+    status_source_id = models.CharField(_("status set by event"), max_length=64, blank=True, db_default="")
     # Open applications of the same program submitted earlier, counted nightly with the estimates.
     people_ahead = models.PositiveIntegerField(_("applications ahead"), null=True, blank=True)
     people_ahead_on = models.DateField(_("applications ahead counted on"), null=True, blank=True)
@@ -207,6 +218,7 @@ class Application(models.Model):
                 name="application_decided_idx",
                 condition=Q(status="closed"),
             ),
+            models.Index(fields=["last_event_at"], name="application_last_event_idx", condition=~Q(status="closed")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -29,3 +29,38 @@ def default_messages(*, stage: Stage, state: str) -> tuple[str, str]:
     with translation.override("fr"):
         french = _sentence(stage_name=stage.name_fr, state=state)
     return english, french
+
+
+def _status_sentence(status: str) -> str:
+    sentences = {
+        "received": gettext("We received your application."),
+        "in_progress": gettext("We are processing your application."),
+    }
+    return sentences[status]
+
+
+def _outcome_sentence(outcome: str) -> str:
+    sentences = {
+        "approved": gettext("A decision was made: your application is approved. See the next steps."),
+        "refused": gettext("A decision was made: your application is refused. Read the reasons and your options."),
+        "withdrawn": gettext("Your application was withdrawn. We will not process it further."),
+    }
+    return sentences[outcome]
+
+
+def status_messages(*, status: str) -> tuple[str, str]:
+    """Return the (English, French) message for the overall status becoming `status`."""
+    with translation.override("en"):
+        english = _status_sentence(status)
+    with translation.override("fr"):
+        french = _status_sentence(status)
+    return english, french
+
+
+def outcome_messages(*, outcome: str) -> tuple[str, str]:
+    """Return the (English, French) message for a decision with `outcome`."""
+    with translation.override("en"):
+        english = _outcome_sentence(outcome)
+    with translation.override("fr"):
+        french = _outcome_sentence(outcome)
+    return english, french

@@ -19,15 +19,54 @@ class StageState(models.TextChoices):
 STAGE_STATE_VALUES = [value for value, _label in StageState.choices]
 
 
+class EventKind(models.TextChoices):
+    STAGE = "stage", _("Stage update")
+    STATUS = "status", _("Overall status")
+    DECISION = "decision", _("Decision")
+    ACTION_REQUIRED = "action_required", _("Action required")
+    NOTE = "note", _("Note")
+
+
+EVENT_KIND_VALUES = [value for value, _label in EventKind.choices]
+
+
 class StatusEvent(Bilingual, models.Model):
+    """One upstream event, stored forever as it arrived: the application's dated history.
+
+    `kind` says which fields matter: a stage event sets `stage` and `state`; a
+    status event sets `status`; a decision sets `outcome` (and a Decision row);
+    an action-required event puts `stage` in the waiting-on-client state; a note
+    only adds to the history.
+    """
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="events")
-    state = models.CharField(_("state"), max_length=20, choices=StageState.choices)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=EventKind.choices, default=EventKind.STAGE, db_default=EventKind.STAGE
+    )
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="events", null=True, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=StageState.choices, blank=True)
+    status = models.CharField(
+        _("overall status"), max_length=20, choices=Application.Status.choices, blank=True, db_default=""
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Application.Outcome.choices, blank=True, db_default=""
+    )
     occurred_at = models.DateTimeField(_("occurred at"))
     message_en = models.TextField(_("message (English)"))
     message_fr = models.TextField(_("message (French)"))
     source_id = models.CharField(_("upstream event id"), max_length=64, unique=True)
     visible_to_client = models.BooleanField(_("visible to the client"), default=True)
+    # False when the event was older than the state it would have changed: it joins
+    # the history but changed nothing and told nobody.
+    applied = models.BooleanField(_("changed the current state"), default=True, db_default=True)
+    api_client = models.ForeignKey(
+        "status_tracker.ApiClient",
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -43,11 +82,22 @@ class StatusEvent(Bilingual, models.Model):
             models.Index(fields=["application", "stage", "-occurred_at"], name="event_application_stage_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(state__in=STAGE_STATE_VALUES), name="event_state_known"),
+            models.CheckConstraint(condition=Q(state__in=[*STAGE_STATE_VALUES, ""]), name="event_state_known"),
+            models.CheckConstraint(condition=Q(kind__in=EVENT_KIND_VALUES), name="event_kind_known"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["stage", "action_required"]) | (Q(stage__isnull=False) & ~Q(state="")),
+                name="event_stage_kinds_have_stage_and_state",
+            ),
+            models.CheckConstraint(condition=~Q(kind="status") | ~Q(status=""), name="event_status_kind_has_status"),
+            models.CheckConstraint(
+                condition=~Q(kind="decision") | ~Q(outcome=""), name="event_decision_kind_has_outcome"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.stage.code}: {self.get_state_display()} ({self.occurred_at:%Y-%m-%d})"
+        if self.kind in (EventKind.STAGE, EventKind.ACTION_REQUIRED) and self.stage_id:
+            return f"{self.stage.code}: {self.get_state_display()} ({self.occurred_at:%Y-%m-%d})"
+        return f"{self.get_kind_display()} ({self.occurred_at:%Y-%m-%d})"
 
     @property
     def message(self) -> str:
@@ -64,6 +114,8 @@ class StageProgress(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     # The occurred_at of the event that set `state`; older events never overwrite it.
     state_since = models.DateTimeField(_("state since"), null=True, blank=True)
+    # Upstream id of that event: two events at the same instant are ordered by id.
+    state_source_id = models.CharField(_("state set by event"), max_length=64, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("stage progress")
@@ -167,3 +219,132 @@ class StageDurationSnapshot(models.Model):
 
 
 DAYS_PER_MONTH = 365.25 / 12
+
+
+class ApiClient(models.Model):
+    """An upstream system allowed to call the upstream API with a bearer token.
+
+    Only a SHA-256 digest of the token is stored; the token itself is shown once,
+    when it is made. A revoked client's token stops working at once.
+    """
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    token_prefix = models.CharField(_("token starts with"), max_length=12, editable=False)
+    token_hash = models.CharField(_("token digest"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a request sent with an Idempotency-Key, replayed for repeats."""
+
+    api_client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="idempotency_records")
+    key = models.CharField(_("idempotency key"), max_length=255)
+    request_hash = models.CharField(_("request digest"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"))
+    response_body = models.JSONField(_("response body"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["api_client", "key"], name="idempotency_key_once_per_client")]
+
+    def __str__(self) -> str:
+        return f"{self.api_client_id}:{self.key}"
+
+
+class RefusalGround(Bilingual, models.Model):
+    """A reason an application can be refused, explained in plain language (managed in admin)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    legal_reference = models.CharField(_("legal reference"), max_length=120, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    explanation_en = models.TextField(_("plain-language explanation (English)"))
+    explanation_fr = models.TextField(_("plain-language explanation (French)"))
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("refusal ground")
+        verbose_name_plural = _("refusal grounds")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def title(self) -> str:
+        return self.localized("title")
+
+    @property
+    def explanation(self) -> str:
+        return self.localized("explanation")
+
+
+class Decision(models.Model):
+    """The final decision on an application, as the latest decision event gave it."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="decision")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Application.Outcome.choices)
+    decided_at = models.DateTimeField(_("decided at"))
+    # None when upstream did not say; the portal then shows the shorter deadline.
+    made_in_canada = models.BooleanField(_("decided in Canada"), null=True, blank=True)
+    grounds = models.ManyToManyField(RefusalGround, verbose_name=_("refusal grounds"), blank=True, related_name="+")
+    officer_notes = models.TextField(_("officer's notes, as released"), blank=True)
+    event = models.ForeignKey(StatusEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["approved", "refused", "withdrawn"]), name="decision_outcome_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.outcome}"
+
+
+class Holiday(Bilingual, models.Model):
+    """A federal holiday: deadlines that fall on one move to the next business day."""
+
+    date = models.DateField(_("date"), unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name_en}"
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+
+class StalledApplication(Application):
+    """Open applications with no upstream event for a while: a list for staff in admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("stalled file")
+        verbose_name_plural = _("stalled files")

@@ -1,0 +1,179 @@
+"""The notification outbox, the in-app notification centre and each person's preferences."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    STATUS_CHANGE = "status_change", _("Status change")
+    ACTION_REQUIRED = "action_required", _("Action required")
+    DECISION = "decision", _("Decision")
+    OVERDUE = "overdue", _("Outside normal processing time")
+    DIGEST = "digest", _("Daily digest")
+
+
+# The kinds a person can choose channels for (a digest is a way of delivering them).
+PREFERENCE_KINDS = [Kind.STATUS_CHANGE, Kind.ACTION_REQUIRED, Kind.DECISION, Kind.OVERDUE]
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message (SMS)")
+    IN_APP = "in_app", _("In the portal")
+
+
+class State(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    HELD = "held", _("Held for the daily digest")
+    DIGESTED = "digested", _("Sent in a daily digest")
+
+
+# Rows a worker still has to deal with: the sweeper looks only at these.
+OPEN_STATES = [State.PENDING, State.SENDING]
+
+
+class Notification(models.Model):
+    """One message to one person on one channel: written in the same transaction as its cause.
+
+    Delivery is idempotent: `state` says where the row is, and `reference` (sent to
+    the provider with the message) lets a retry ask the provider whether an earlier
+    attempt got through before sending again.
+    """
+
+    reference = models.UUIDField(_("provider reference"), default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    event = models.ForeignKey(
+        "status_tracker.StatusEvent",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    language = models.CharField(_("language"), max_length=2, default="en")
+    # The address used, fixed when the row is written (email or E.164 phone number).
+    address = models.CharField(_("sent to"), max_length=254, blank=True)
+    digest_on = models.DateField(_("digest of"), null=True, blank=True)
+    digest = models.ForeignKey(
+        "self", verbose_name=_("sent in digest"), on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("attempt started"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    provider_id = models.CharField(_("provider's id"), max_length=64, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "recipient", "channel"],
+                condition=Q(event__isnull=False),
+                name="notification_once_per_event",
+            ),
+            models.UniqueConstraint(
+                fields=["application", "recipient", "channel"],
+                condition=Q(kind="overdue"),
+                name="notification_overdue_once",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "channel", "digest_on"],
+                condition=Q(kind="digest"),
+                name="notification_digest_once_a_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["status_change", "action_required", "decision", "overdue", "digest"]),
+                name="notification_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=["email", "sms", "in_app"]), name="notification_channel_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "sending", "sent", "failed", "held", "digested"]),
+                name="notification_state_known",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], name="notification_open_idx", condition=Q(state__in=["pending", "sending"])
+            ),
+            models.Index(fields=["recipient", "channel", "-created_at"], name="notification_recipient_idx"),
+            models.Index(
+                fields=["recipient"],
+                name="notification_unread_idx",
+                condition=Q(channel="in_app", read_at__isnull=True),
+            ),
+            models.Index(fields=["recipient", "created_at"], name="notification_held_idx", condition=Q(state="held")),
+            models.Index(fields=["state", "created_at"], name="notification_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} / {self.get_channel_display()} → {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    """Which channels a person wants for which kinds of news, and whether in a daily digest.
+
+    The in-app notification centre always receives everything. A person without a
+    row gets the defaults below (email for every kind, no SMS, no digest).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_status_change = models.BooleanField(_("email: status changes"), default=True)
+    email_action_required = models.BooleanField(_("email: action required"), default=True)
+    email_decision = models.BooleanField(_("email: decisions"), default=True)
+    email_overdue = models.BooleanField(_("email: outside normal processing time"), default=True)
+    sms_status_change = models.BooleanField(_("SMS: status changes"), default=False)
+    sms_action_required = models.BooleanField(_("SMS: action required"), default=False)
+    sms_decision = models.BooleanField(_("SMS: decisions"), default=False)
+    sms_overdue = models.BooleanField(_("SMS: outside normal processing time"), default=False)
+    phone_number = models.CharField(_("mobile number for SMS"), max_length=16, blank=True)
+    daily_digest = models.BooleanField(_("one daily email instead of one per change"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phone_number="") | Q(phone_number__regex=r"^\+[1-9][0-9]{7,14}$"),
+                name="preference_phone_e164",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}"
+
+    def wants(self, *, channel: str, kind: str) -> bool:
+        if channel == Channel.IN_APP:
+            return True
+        if channel == Channel.SMS and not self.phone_number:
+            return False
+        return bool(getattr(self, f"{channel}_{kind}", False))

@@ -1,0 +1,168 @@
+"""The shape of one upstream event, checked the same way for the API and the admin CSV import."""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from applications.access import normalize_application_number
+from applications.models import Application
+from status_tracker.models import EventKind, StageState
+
+# Clocks drift; an event stamped a little ahead of ours is accepted, further is a mistake.
+FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
+EARLIEST_EVENT = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+RFC3339_OFFSET = re.compile(r"(Z|z|[+-]\d{2}:?\d{2})$")
+MAX_MESSAGE_LENGTH = 2000
+MAX_NOTES_LENGTH = 20000
+MAX_GROUNDS = 20
+
+
+@dataclass(frozen=True)
+class EventIn:
+    """One validated upstream event, before the database has been consulted."""
+
+    event_id: str
+    application_number: str
+    occurred_at: datetime.datetime
+    kind: str
+    stage: str = ""
+    state: str = ""
+    status: str = ""
+    outcome: str = ""
+    grounds: tuple[str, ...] = field(default_factory=tuple)
+    notes: str = ""
+    made_in_canada: bool | None = None
+    message_en: str = ""
+    message_fr: str = ""
+    visible_to_client: bool = True
+
+
+class RFC3339DateTimeField(serializers.DateTimeField):
+    """A date-time that must carry its offset: a bare local time is ambiguous across time zones."""
+
+    default_error_messages = {
+        "offset": _(
+            "Give the time with its offset from UTC, for example 2026-03-01T14:30:00Z or 2026-03-01T09:30:00-05:00."
+        ),
+    }
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+            if not RFC3339_OFFSET.search(value):
+                self.fail("offset")
+            # RFC 3339 allows a lower-case "t" and "z"; Python's parser wants upper case.
+            value = value.upper()
+        return super().to_internal_value(value)
+
+
+class MessageSerializer(serializers.Serializer):
+    en = serializers.CharField(max_length=MAX_MESSAGE_LENGTH, trim_whitespace=True)
+    fr = serializers.CharField(max_length=MAX_MESSAGE_LENGTH, trim_whitespace=True)
+
+
+class EventInputSerializer(serializers.Serializer):
+    """One event as upstream sends it. `validate` enforces what each kind needs."""
+
+    event_id = serializers.RegexField(
+        r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$",
+        max_length=64,
+        help_text=_("Unique id of the event in the upstream system (letters, digits, . _ : -; at most 64)."),
+        error_messages={"invalid": _("Use at most 64 letters, digits, dots, underscores, colons or hyphens.")},
+    )
+    application_number = serializers.CharField(max_length=20)
+    occurred_at = RFC3339DateTimeField(help_text=_("When it happened upstream, RFC 3339 with an offset."))
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    stage = serializers.SlugField(max_length=40, required=False, allow_blank=True)
+    state = serializers.ChoiceField(choices=StageState.choices, required=False, allow_blank=True)
+    status = serializers.ChoiceField(
+        choices=[Application.Status.RECEIVED, Application.Status.IN_PROGRESS], required=False, allow_blank=True
+    )
+    outcome = serializers.ChoiceField(choices=Application.Outcome.choices, required=False, allow_blank=True)
+    grounds = serializers.ListField(
+        child=serializers.SlugField(max_length=60), required=False, max_length=MAX_GROUNDS, default=list
+    )
+    notes = serializers.CharField(
+        max_length=MAX_NOTES_LENGTH,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=_("The officer's notes as released to the client, redactions included."),
+    )
+    made_in_canada = serializers.BooleanField(required=False, allow_null=True, default=None)
+    message = MessageSerializer(
+        required=False,
+        allow_null=True,
+        help_text=_("Optional wording for the client in both languages; otherwise the portal's own is used."),
+    )
+    visible_to_client = serializers.BooleanField(required=False, default=True)
+
+    def validate_occurred_at(self, value: datetime.datetime) -> datetime.datetime:
+        if value > timezone.now() + FUTURE_TOLERANCE:
+            raise serializers.ValidationError(_("This time is in the future."))
+        if value < EARLIEST_EVENT:
+            raise serializers.ValidationError(_("This time is before the year 2000."))
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        kind = attrs["kind"]
+        errors: dict[str, str] = {}
+
+        def forbid(*names: str) -> None:
+            for name in names:
+                if attrs.get(name):
+                    errors[name] = _("Leave this out for a %(kind)s event.") % {"kind": kind}
+
+        def require(*names: str) -> None:
+            for name in names:
+                if not attrs.get(name):
+                    errors[name] = _("A %(kind)s event needs this field.") % {"kind": kind}
+
+        if kind == EventKind.STAGE:
+            require("stage", "state")
+            forbid("status", "outcome", "grounds", "notes")
+        elif kind == EventKind.ACTION_REQUIRED:
+            require("stage")
+            forbid("status", "outcome", "grounds", "notes")
+            if attrs.get("state") and attrs["state"] != StageState.WAITING_ON_CLIENT:
+                errors["state"] = _("An action_required event always puts the stage in waiting_on_client.")
+            attrs["state"] = StageState.WAITING_ON_CLIENT
+        elif kind == EventKind.STATUS:
+            require("status")
+            forbid("stage", "state", "outcome", "grounds", "notes")
+        elif kind == EventKind.DECISION:
+            require("outcome")
+            forbid("stage", "state", "status")
+            if attrs.get("grounds") and attrs.get("outcome") != Application.Outcome.REFUSED:
+                errors["grounds"] = _("Refusal grounds apply only to a refused application.")
+        elif kind == EventKind.NOTE:
+            forbid("state", "status", "outcome", "grounds", "notes")
+            if not attrs.get("message"):
+                errors["message"] = _("A note event needs a message in English and French.")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def to_event(self) -> EventIn:
+        data = self.validated_data
+        message = data.get("message") or {}
+        return EventIn(
+            event_id=data["event_id"],
+            application_number=normalize_application_number(data["application_number"]),
+            occurred_at=data["occurred_at"],
+            kind=data["kind"],
+            stage=data.get("stage") or "",
+            state=data.get("state") or "",
+            status=data.get("status") or "",
+            outcome=data.get("outcome") or "",
+            grounds=tuple(dict.fromkeys(data.get("grounds") or [])),
+            notes=data.get("notes") or "",
+            made_in_canada=data.get("made_in_canada"),
+            message_en=message.get("en", ""),
+            message_fr=message.get("fr", ""),
+            visible_to_client=data.get("visible_to_client", True),
+        )
