@@ -54,10 +54,13 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_countries",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "csp",
     "portal",
     "applications",
     "status_tracker",
+    "notifications",
     "enquiries",
 ]
 
@@ -90,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.language_switch",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -127,11 +131,40 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "America/Toronto"
+# A killed worker's unacknowledged tasks come back after visibility_timeout (default an
+# hour): five minutes is well above the longest task (notifications: 150 s hard limit).
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = 300
+# Publishing tries the broker twice, at once, then gives up (kombu's default keeps
+# retrying for seconds): the outbox rows wait in the database for the sweeper instead.
+CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 1
+CELERY_BROKER_TRANSPORT_OPTIONS["interval_start"] = 0
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task whose worker process died goes back to the queue at once (every task is idempotent).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_TASK_IGNORE_RESULT = True
 # Every periodic job, in one place.
 CELERY_BEAT_SCHEDULE = {
     "processing-times-nightly": {
         "task": "status_tracker.tasks.processing_times_nightly",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "notifications-sweep": {
+        "task": "notifications.tasks.notifications_sweep_task",
+        "schedule": 60.0,
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.notifications_daily_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Each morning, once the nightly figures it reads are fresh.
+    "overdue-alerts-daily": {
+        "task": "status_tracker.tasks.overdue_alerts_daily",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "idempotency-records-purge": {
+        "task": "status_tracker.tasks.idempotency_records_purge",
+        "schedule": crontab(minute=15),
     },
 }
 
@@ -235,11 +268,60 @@ if not DEBUG:
     LANGUAGE_COOKIE_HTTPONLY = True
 
 REST_FRAMEWORK = {
+    # Each view names how it authenticates; nothing is let in by default.
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": None,
+    # Every error, 400 to 429, as an RFC 9457 problem body.
+    "EXCEPTION_HANDLER": "status_tracker.api_errors.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# OpenAPI schema at /api/v1/schema/, documentation page at /api/v1/docs/ (self-hosted assets).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Case status portal API",
+    "DESCRIPTION": "Public processing times, and the upstream API through which the department's "
+    "case-processing system sends status events. Errors are RFC 9457 problem bodies.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# GC Notify (email and SMS). The API key's last 72 characters are the service id and
+# the secret, as GC Notify issues them. In development and tests a local fake of the
+# API stands in (python manage.py run_fake_notify); see notifications/fake_notify.py.
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="http://127.0.0.1:6012")
+NOTIFY_API_KEY = env.str(
+    "NOTIFY_API_KEY",
+    default="portal_dev-11111111-1111-4111-8111-111111111111-22222222-2222-4222-8222-222222222222",
+)
+# One GC Notify template per channel and language; each takes ((subject)) and ((body)) or ((body)).
+NOTIFY_TEMPLATES = {
+    "email": {
+        "en": env.str("NOTIFY_TEMPLATE_EMAIL_EN", default="aaaaaaaa-0000-4000-8000-000000000001"),
+        "fr": env.str("NOTIFY_TEMPLATE_EMAIL_FR", default="aaaaaaaa-0000-4000-8000-000000000002"),
+    },
+    "sms": {
+        "en": env.str("NOTIFY_TEMPLATE_SMS_EN", default="aaaaaaaa-0000-4000-8000-000000000003"),
+        "fr": env.str("NOTIFY_TEMPLATE_SMS_FR", default="aaaaaaaa-0000-4000-8000-000000000004"),
+    },
+}
+NOTIFY_TIMEOUT_SECONDS = env.float("NOTIFY_TIMEOUT_SECONDS", default=10.0)
+# A notification claimed by a worker this long ago without a result is taken over
+# (after asking the provider whether it went out). Must exceed one provider call.
+NOTIFICATION_CLAIM_LEASE_SECONDS = env.int("NOTIFICATION_CLAIM_LEASE_SECONDS", default=120)
+# Where a client is sent to ask about a file past normal processing time.
+ENQUIRY_URL = env.str("ENQUIRY_URL", default="https://ircc.canada.ca/english/contacts/web-form.asp")
+# Files with no event for this many days appear in admin's stalled-files list.
+STALLED_AFTER_DAYS = env.int("STALLED_AFTER_DAYS", default=60)
 
 # Linking an application to an account: lockout thresholds within 24 hours.
 LINK_MAX_FAILURES_PER_APPLICATION = env.int("LINK_MAX_FAILURES_PER_APPLICATION", default=5)

@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("applications/", include("applications.urls")),
     path("processing-times/", include("status_tracker.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 )

@@ -123,9 +123,10 @@ def test_it_uses_the_same_number_of_queries_whatever_the_history_length(
     url = detail_url(applicant_application)
     client.get(url)  # warm the session so both runs do the same work
     # Session, user, application, stage progress, program stages, history; plus two
-    # for the estimate: the processing-time and the stage-duration snapshots. The
-    # session is not rewritten: the idle timer moves at most once a minute.
-    with django_assert_num_queries(6 + 2):
+    # for the estimate: the processing-time and the stage-duration snapshots; plus the
+    # header's unread-notification count. The session is not rewritten: the idle timer
+    # moves at most once a minute.
+    with django_assert_num_queries(6 + 2 + 1):
         response = client.get(url)
     assert response.status_code == 200
     assert response.text.count('class="history__item"') == history_length
@@ -140,7 +141,7 @@ def test_my_applications_lists_only_my_own_with_a_constant_query_count(client, a
     client.get(reverse("applications:list"))
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("applications:list")).text
-    assert len(queries) == 3  # session, user, applications
+    assert len(queries) == 4  # session, user, unread-notification count, applications
     for application in mine:
         assert application.number in page
     for application in others:

@@ -27,7 +27,7 @@ def test_a_session_survives_activity_and_ends_after_30_idle_minutes(client, appl
 def test_pages_read_the_session_without_rewriting_it_within_a_minute(client, applicant, django_assert_num_queries):
     client.force_login(applicant)
     client.get(reverse("applications:list"))
-    with django_assert_num_queries(3):  # session, user, applications: no session write
+    with django_assert_num_queries(4):  # session, user, unread count, applications: no session write
         client.get(reverse("applications:list"))
 
 

@@ -1,0 +1,131 @@
+"""What an email or text message says, in the recipient's language.
+
+Messages name the application and say in plain words what changed, with a link to
+the status page. They never carry refusal reasons, officer notes or any other
+decision detail: those are shown only in the portal, after sign-in.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from notifications.models import Channel, Kind, Notification
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe.email"
+# Old emails stay in inboxes: their unsubscribe link keeps working for a year.
+UNSUBSCRIBE_MAX_AGE_SECONDS = 365 * 24 * 3600
+# Event kinds whose wording may be repeated outside the portal. A decision's own
+# message can hold its reasons, and notes are the officer's: neither leaves the portal.
+_SHAREABLE_EVENT_KINDS = {"stage", "status", "action_required"}
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str  # empty for a text message
+    body: str
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def unsubscribe_token(*, user_id: int) -> str:
+    """A signed, timestamped token that lets its holder switch off one person's emails."""
+    return signing.dumps({"user": user_id, "channel": "email"}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_user_id(*, token: str) -> int:
+    """The user id in a valid token; raises signing.BadSignature (or SignatureExpired) otherwise."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE_SECONDS)
+    if not isinstance(data, dict) or data.get("channel") != "email" or not isinstance(data.get("user"), int):
+        raise signing.BadSignature("unexpected token content")
+    return data["user"]
+
+
+def unsubscribe_url(*, user_id: int, language: str) -> str:
+    with translation.override(language):
+        return absolute_url(reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=user_id)]))
+
+
+def _subject(*, kind: str, number: str) -> str:
+    subjects = {
+        Kind.STATUS_CHANGE: _("Update on your application %(number)s"),
+        Kind.ACTION_REQUIRED: _("Action needed on your application %(number)s"),
+        Kind.DECISION: _("A decision has been made on your application %(number)s"),
+        Kind.OVERDUE: _("Your application %(number)s is taking longer than usual"),
+    }
+    return subjects[kind] % {"number": number}
+
+
+def item_summary(*, kind: str) -> str:
+    """One line on what happened, for digests and the notification centre."""
+    summaries = {
+        Kind.STATUS_CHANGE: _("There is an update on your application."),
+        Kind.ACTION_REQUIRED: _("We need something from you to continue."),
+        Kind.DECISION: _("A decision has been made."),
+        Kind.OVERDUE: _("Your application is past the normal processing time."),
+        Kind.DIGEST: _("Daily summary of your updates."),
+    }
+    return summaries.get(kind, "")
+
+
+def shareable_event_message(notification: Notification) -> str:
+    """The event's plain-language wording, only when it may appear outside the portal."""
+    event = notification.event
+    if event is None or notification.kind == Kind.DECISION or event.kind not in _SHAREABLE_EVENT_KINDS:
+        return ""
+    return event.message
+
+
+def _tidy(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    tidy: list[str] = []
+    for line in lines:
+        if not line and tidy and not tidy[-1]:
+            continue  # at most one blank line between paragraphs
+        tidy.append(line)
+    return "\n".join(tidy)
+
+
+def message_render(*, notification: Notification) -> Message:
+    """The subject (email only) and plain-text body of one notification, in its language."""
+    language = notification.language or "en"
+    with translation.override(language):
+        context: dict = {
+            "preferences_url": absolute_url(reverse("notifications:preferences")),
+            "centre_url": absolute_url(reverse("notifications:centre")),
+            "enquiry_url": settings.ENQUIRY_URL,
+        }
+        application = notification.application
+        if application is not None:
+            context.update(
+                number=application.number,
+                program=application.program.name,
+                status_url=absolute_url(reverse("applications:detail", kwargs={"number": application.number})),
+                event_message=shareable_event_message(notification),
+            )
+        if notification.kind == Kind.DIGEST:
+            items = notification.items.select_related("application__program").order_by("created_at", "id")
+            context["items"] = [
+                {
+                    "number": item.application.number if item.application else "",
+                    "program": item.application.program.name if item.application else "",
+                    "summary": item_summary(kind=item.kind),
+                }
+                for item in items
+            ]
+        if notification.channel == Channel.EMAIL:
+            context["unsubscribe_url"] = unsubscribe_url(user_id=notification.recipient_id, language=language)
+            if notification.kind == Kind.DIGEST:
+                subject = _("Your daily summary of application updates")
+            else:
+                subject = _subject(kind=notification.kind, number=context.get("number", ""))
+        else:
+            subject = ""
+        body = render_to_string(f"notifications/{notification.channel}/{notification.kind}.txt", context)
+    return Message(subject=subject, body=_tidy(body))

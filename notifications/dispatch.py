@@ -1,0 +1,35 @@
+"""Hand notification ids to the Celery workers without ever failing or stalling the caller.
+
+Called after commit, often inside a web request. If the broker is down or slow the
+ids are only logged: the rows are safe in the database and the sweeper
+(`notifications.tasks.notifications_sweep`, every minute) enqueues them again.
+"""
+
+import logging
+from collections.abc import Sequence
+
+logger = logging.getLogger(__name__)
+
+# Ids per task: enough to amortise a task's overhead, few enough that one slow
+# provider call does not hold many messages back.
+CHUNK_SIZE = 10
+
+
+def delivery_enqueue(*, notification_ids: Sequence[int]) -> None:
+    """Enqueue delivery tasks, CHUNK_SIZE ids each. Never raises, never retries the broker."""
+    from notifications.tasks import notifications_deliver
+
+    ids = list(notification_ids)
+    for start in range(0, len(ids), CHUNK_SIZE):
+        chunk = ids[start : start + CHUNK_SIZE]
+        try:
+            # retry=False: one try at publishing; the broker's socket time-outs bound it.
+            notifications_deliver.apply_async(kwargs={"notification_ids": chunk}, retry=False)
+        except Exception:  # any broker or connection error: the sweeper will pick these up
+            logger.warning(
+                "could not enqueue %s notification(s) starting at id %s; the sweeper will retry",
+                len(ids) - start,
+                chunk[0],
+                exc_info=True,
+            )
+            return

@@ -1,0 +1,257 @@
+"""Writes of the notification side: deliver one row, sweep up stuck rows, build digests, mark read.
+
+Delivery never sends a message twice. A row is claimed (state SENDING, attempts + 1)
+and committed before the provider is called; any later attempt on a row that was
+already tried first asks the provider whether a message with the row's reference
+arrived, and only sends when none did. A worker killed between the provider's
+answer and our commit therefore costs a look-up, not a duplicate.
+"""
+
+import datetime
+import logging
+import random
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from notifications import provider
+from notifications.content import message_render
+from notifications.models import Channel, Kind, Notification, NotificationPreference, State
+
+logger = logging.getLogger(__name__)
+
+# Retries go on at least this long after the row was written; then the row fails.
+GIVE_UP_AFTER = datetime.timedelta(hours=4)
+FIRST_RETRY_SECONDS = 30
+LONGEST_RETRY_SECONDS = 30 * 60
+# Rows written less than this long ago are left to the task enqueued after their commit.
+SWEEP_GRACE = datetime.timedelta(seconds=30)
+SWEEP_BATCH = 500
+
+
+class Outcome:
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+def claim_lease() -> datetime.timedelta:
+    """A row in SENDING whose claim is older than this is presumed abandoned by a dead worker.
+
+    Far longer than one provider call (NOTIFY_TIMEOUT_SECONDS) can take; see
+    settings.NOTIFICATION_CLAIM_LEASE_SECONDS.
+    """
+    return datetime.timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
+
+
+def retry_delay(*, attempts: int) -> datetime.timedelta:
+    """30 s, 60 s, 120 s ... doubling up to 30 minutes, with ±20 % jitter so retries spread out."""
+    seconds = min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), LONGEST_RETRY_SECONDS)
+    return datetime.timedelta(seconds=seconds * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not security
+
+
+def _claim(*, notification_id: int, now: datetime.datetime) -> tuple[Notification, bool] | None:
+    """Lock the row briefly and mark it SENDING; return it and whether an earlier try may have got through."""
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=notification_id, state__in=[State.PENDING, State.SENDING])
+            .first()
+        )
+        if row is None:
+            return None  # done already, failed, or another worker holds it right now
+        if row.state == State.PENDING and row.next_attempt_at and row.next_attempt_at > now:
+            return None  # its retry is not due yet
+        if row.state == State.SENDING and row.claimed_at and row.claimed_at > now - claim_lease():
+            return None  # another worker is calling the provider for it at this moment
+        tried_before = row.attempts > 0 or row.state == State.SENDING
+        row.state = State.SENDING
+        row.claimed_at = now
+        row.attempts += 1
+        row.save(update_fields=["state", "claimed_at", "attempts"])
+    return row, tried_before
+
+
+def _finish(row: Notification, **changes) -> bool:
+    """Record the attempt's result unless someone else has taken the row over meanwhile."""
+    updated = Notification.objects.filter(pk=row.pk, state=State.SENDING, claimed_at=row.claimed_at).update(**changes)
+    return bool(updated)
+
+
+def _send(row: Notification) -> str:
+    message = message_render(notification=row)
+    reference = str(row.reference)
+    if row.channel == Channel.EMAIL:
+        return provider.send_email(
+            address=row.address, subject=message.subject, body=message.body, language=row.language, reference=reference
+        )
+    if row.channel == Channel.SMS:
+        return provider.send_sms(
+            phone_number=row.address, body=message.body, language=row.language, reference=reference
+        )
+    raise provider.PermanentFailure(f"nothing to send on channel {row.channel!r}", status_code=400)
+
+
+def notification_deliver(*, notification_id: int, now: datetime.datetime | None = None) -> str:
+    """Deliver one email or SMS row at most once; safe to call any number of times, from any worker.
+
+    Returns an `Outcome` value. Temporary provider failures schedule a retry with
+    exponential back-off (the sweeper re-enqueues it when due) until GIVE_UP_AFTER
+    has passed since the row was written; permanent ones fail the row at once.
+    """
+    now = now or timezone.now()
+    claimed = _claim(notification_id=notification_id, now=now)
+    if claimed is None:
+        return Outcome.SKIPPED
+    row, tried_before = claimed
+    try:
+        provider_id = provider.find_by_reference(reference=str(row.reference)) if tried_before else None
+        if provider_id is None:
+            provider_id = _send(row)
+    except provider.PermanentFailure as error:
+        logger.warning("notification %s failed for good: %s", row.pk, error)
+        _finish(row, state=State.FAILED, last_error=str(error), next_attempt_at=None)
+        return Outcome.FAILED
+    except provider.TemporaryFailure as error:
+        return _retry_later(row, error=str(error))
+    except Exception as error:
+        # A bug or a database blip while rendering: retried like a provider outage, so a
+        # broken row ends FAILED (visible in admin) instead of being swept up forever.
+        logger.exception("notification %s could not be delivered", row.pk)
+        return _retry_later(row, error=repr(error)[:1000])
+    _finish(row, state=State.SENT, provider_id=provider_id[:64], sent_at=timezone.now(), last_error="")
+    return Outcome.SENT
+
+
+def _retry_later(row: Notification, *, error: str) -> str:
+    now = timezone.now()
+    if now - row.created_at >= GIVE_UP_AFTER:
+        logger.warning("notification %s failed after %s attempts: %s", row.pk, row.attempts, error)
+        _finish(row, state=State.FAILED, last_error=error, next_attempt_at=None)
+        return Outcome.FAILED
+    _finish(row, state=State.PENDING, last_error=error, next_attempt_at=now + retry_delay(attempts=row.attempts))
+    return Outcome.RETRY
+
+
+def notifications_due(*, now: datetime.datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
+    """Ids of rows a worker should look at now: due retries, forgotten rows, abandoned claims."""
+    now = now or timezone.now()
+    due = Q(state=State.PENDING) & (
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lte=now - SWEEP_GRACE)
+    )
+    abandoned = Q(state=State.SENDING, claimed_at__lte=now - claim_lease())
+    return list(
+        Notification.objects.filter(due | abandoned)
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def notifications_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Hand every row that is due, or stuck, to the workers again; return how many."""
+    from notifications.dispatch import delivery_enqueue
+
+    ids = notifications_due(now=now)
+    if ids:
+        delivery_enqueue(notification_ids=ids)
+    return len(ids)
+
+
+def digests_create(*, today: datetime.date | None = None) -> list[int]:
+    """Fold each person's held emails into one digest row for `today`; return the new digests' ids.
+
+    One transaction per person. Running it twice the same day changes nothing: the
+    held rows are gone after the first run. Rows held after a day's digest went out
+    wait for the next day's.
+    """
+    today = today or timezone.localdate()
+    recipient_ids = list(
+        Notification.objects.filter(state=State.HELD, channel=Channel.EMAIL)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    created: list[int] = []
+    for recipient_id in recipient_ids:
+        digest_id = _digest_for_recipient(recipient_id=recipient_id, today=today)
+        if digest_id is not None:
+            created.append(digest_id)
+    return created
+
+
+def _digest_for_recipient(*, recipient_id: int, today: datetime.date) -> int | None:
+    from notifications.dispatch import delivery_enqueue
+
+    with transaction.atomic():
+        held = list(
+            Notification.objects.select_for_update(of=("self",))
+            .filter(recipient_id=recipient_id, state=State.HELD, channel=Channel.EMAIL)
+            .select_related("recipient")
+        )
+        if not held:
+            return None
+        recipient = held[0].recipient
+        digest, _created = Notification.objects.get_or_create(
+            recipient_id=recipient_id,
+            channel=Channel.EMAIL,
+            kind=Kind.DIGEST,
+            digest_on=today,
+            defaults={
+                "state": State.PENDING,
+                "language": recipient.preferred_language or "en",
+                "address": recipient.email or held[-1].address,
+            },
+        )
+        if digest.state != State.PENDING or digest.attempts:
+            return None  # today's digest has gone out already
+        Notification.objects.filter(pk__in=[row.pk for row in held]).update(state=State.DIGESTED, digest=digest)
+        transaction.on_commit(partial(delivery_enqueue, notification_ids=[digest.pk]), robust=True)
+    return digest.pk
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def email_unsubscribe(*, user_id: int) -> bool:
+    """Switch off every kind of email for this person; False when the account no longer exists."""
+    from django.contrib.auth import get_user_model
+
+    if not get_user_model().objects.filter(pk=user_id).exists():
+        return False
+    preference, _created = NotificationPreference.objects.get_or_create(user_id=user_id)
+    preference.email_status_change = False
+    preference.email_action_required = False
+    preference.email_decision = False
+    preference.email_overdue = False
+    preference.daily_digest = False
+    preference.save()
+    return True
+
+
+def notifications_retry(*, notification_ids: list[int]) -> int:
+    """Give failed rows another round of attempts (from admin); enqueued after commit."""
+    from notifications.dispatch import delivery_enqueue
+
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update()
+            .filter(pk__in=notification_ids, state=State.FAILED)
+            .values_list("pk", flat=True)
+        )
+        # created_at stays: past the 4-hour window, a row gets one more attempt, not four more hours.
+        Notification.objects.filter(pk__in=ids).update(state=State.PENDING, next_attempt_at=None, claimed_at=None)
+        if ids:
+            transaction.on_commit(partial(delivery_enqueue, notification_ids=ids), robust=True)
+    return len(ids)

@@ -1,0 +1,93 @@
+"""Helpers for tests (and benchmarks) that need a GC Notify to talk to.
+
+Typical use, with the real client over real HTTP::
+
+    from notifications.testing import running_fake_notify
+
+    with running_fake_notify() as (base_url, store), override_settings(NOTIFY_BASE_URL=base_url):
+        ...  # deliver notifications
+        assert len(store.messages()) == 1
+
+`store` is a `notifications.fake_notify.FakeNotifyStore`: `messages()`, `by_reference(ref)`,
+`reset()` and `fail_next(status=500, count=3, delay=0)`. A test in another process
+(a real Celery worker) can read the same messages over HTTP at ``GET {base_url}/_fake/messages``
+and reset them with ``POST {base_url}/_fake/reset``, or share a SQLite file through `db_path`.
+"""
+
+import contextlib
+import threading
+from collections.abc import Iterator
+
+from notifications.fake_notify import DEFAULT_API_KEY, FakeNotifyApp, FakeNotifyStore, make_fake_server
+
+
+@contextlib.contextmanager
+def running_fake_notify(
+    *, db_path: str | None = None, api_key: str | None = None, port: int = 0
+) -> Iterator[tuple[str, FakeNotifyStore]]:
+    """Serve the fake GC Notify on 127.0.0.1 (a free port unless given) in a thread.
+
+    Yields ``(base_url, store)`` and stops the server on exit. `api_key` defaults to
+    the development key that `settings.NOTIFY_API_KEY` also defaults to.
+    """
+    from django.conf import settings
+
+    store = FakeNotifyStore(db_path)
+    app = FakeNotifyApp(store=store, api_key=api_key or getattr(settings, "NOTIFY_API_KEY", DEFAULT_API_KEY))
+    server = make_fake_server(port=port, app=app)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", store
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def make_event(
+    *, application, kind: str = "stage", stage_code: str | None = None, state: str = "in_progress", **fields
+):
+    """A stored StatusEvent for `application` (a stage of its program unless told), for tests."""
+    import uuid as uuid_module
+
+    from django.utils import timezone
+
+    from status_tracker.models import StatusEvent
+
+    stage = None
+    if kind in ("stage", "action_required"):
+        program_stages = application.program.program_stages.select_related("stage").order_by("position")
+        stage = next(
+            (ps.stage for ps in program_stages if stage_code is None or ps.stage.code == stage_code),
+            None,
+        )
+    defaults = {
+        "application": application,
+        "kind": kind,
+        "stage": stage,
+        "state": state if kind in ("stage", "action_required") else "",
+        "occurred_at": timezone.now(),
+        "message_en": "We started the background check.",
+        "message_fr": "Nous avons commencé la vérification des antécédents.",
+        "source_id": f"test-{uuid_module.uuid4()}",
+    }
+    defaults.update(fields)
+    return StatusEvent.objects.create(**defaults)
+
+
+def make_notification(*, recipient, application=None, event=None, **fields):
+    """A Notification row as the outbox would write it (PENDING email unless told), for tests."""
+    from notifications.models import Channel, Kind, Notification, State
+
+    channel = fields.pop("channel", Channel.EMAIL)
+    defaults = {
+        "kind": Kind.STATUS_CHANGE,
+        "state": State.SENT if channel == Channel.IN_APP else State.PENDING,
+        "language": recipient.preferred_language or "en",
+        "address": recipient.email if channel == Channel.EMAIL else ("+16135550199" if channel == Channel.SMS else ""),
+    }
+    defaults.update(fields)
+    return Notification.objects.create(
+        recipient=recipient, application=application, event=event, channel=channel, **defaults
+    )
