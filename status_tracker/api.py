@@ -6,12 +6,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, cache_page
 from django_countries import countries
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from status_tracker.api_errors import ProblemSerializer
 from status_tracker.processing_times import ALL_COUNTRIES
 from status_tracker.selectors_public import program_figures_latest, program_trend, programs_for_public
 
@@ -122,3 +124,57 @@ class ProcessingTimesApi(APIView):
                 "points": self.TrendPointSerializer(trend, many=True).data,
             }
         return Response(body)
+
+
+# The OpenAPI description of this endpoint, attached once the nested serializers above exist
+# (a nested class body cannot name its siblings). Schema only: the answer is unchanged.
+class _BilingualNameSchema(serializers.Serializer):
+    en = serializers.CharField()
+    fr = serializers.CharField()
+
+    class Meta:
+        ref_name = "ProgramName"
+
+
+class _TrendSchema(serializers.Serializer):
+    country = serializers.CharField(allow_null=True)
+    points = ProcessingTimesApi.TrendPointSerializer(many=True)
+
+    class Meta:
+        ref_name = "ProcessingTimesTrend"
+
+
+class _ProgramSchema(ProcessingTimesApi.ProgramSerializer):
+    trend = _TrendSchema(required=False, help_text="Only when one program is asked for.")
+
+    class Meta:
+        ref_name = "ProcessingTimesProgram"
+
+
+class _AnswerSchema(serializers.Serializer):
+    programs = _ProgramSchema(many=True)
+
+    class Meta:
+        ref_name = "ProcessingTimes"
+
+
+extend_schema_field(_BilingualNameSchema)(ProcessingTimesApi.ProgramSerializer.get_name)
+extend_schema_field(ProcessingTimesApi.FiguresSerializer(allow_null=True))(
+    ProcessingTimesApi.ProgramSerializer.get_latest
+)
+extend_schema_field(ProcessingTimesApi.CountryFiguresSerializer(many=True))(
+    ProcessingTimesApi.ProgramSerializer.get_countries
+)
+ProcessingTimesApi.get = extend_schema(
+    operation_id="processing_times",
+    summary="Published processing times",
+    tags=["public"],
+    parameters=[ProcessingTimesApi.QuerySerializer],
+    responses={
+        200: _AnswerSchema,
+        (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(ProblemSerializer, description="A query parameter is not valid."),
+        (404, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+            ProblemSerializer, description="There is no program with that code."
+        ),
+    },
+)(ProcessingTimesApi.get)

@@ -1,11 +1,24 @@
-"""The public, read-only part of API v1."""
+"""API v1: the public processing times, the upstream endpoints, the schema and its documentation page."""
 
-from django.urls import path
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView
 
-from status_tracker import api
+from status_tracker import api, api_upstream
+from status_tracker.api_errors import api_not_found
 
 app_name = "api"
 
 urlpatterns = [
     path("processing-times/", api.ProcessingTimesApi.as_view(), name="processing_times"),
+    path("events/", api_upstream.EventsIngestApi.as_view(), name="events"),
+    # Any number at all, even with a slash or a newline in it, reaches the view and gets a problem body.
+    re_path(
+        r"^applications/(?P<number>[^\x00]+?)/$",
+        api_upstream.ApplicationForUpstreamApi.as_view(),
+        name="application",
+    ),
+    # The schema and its page describe the API and expose no data: public.
+    path("schema/", SpectacularAPIView.as_view(authentication_classes=[]), name="schema"),
+    path("docs/", api_upstream.ApiDocsView.as_view(), name="docs"),
+    re_path(r"^[\s\S]*$", api_not_found),
 ]
