@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from applications.models import Application, ApplicationLink, Client, Program, ProgramStage, Stage
 from applications.reference_data import PROGRAMS, reference_data_load
-from status_tracker.models import StageState, StatusEvent
+from status_tracker.decisions import refusal_grounds_load
+from status_tracker.models import Decision, RefusalGround, StageState, StatusEvent
 from status_tracker.services import application_close, status_event_record
 
 # Published on purpose: the run script prints them. Never run this against a production database.
@@ -317,6 +318,41 @@ DECISION_WORDS = {
         "que vous pouvez faire ensuite, par exemple présenter une nouvelle demande.",
     ),
 }
+# The refusal grounds of each program's refused demo files, from the library in status_tracker.decisions.
+REFUSAL_GROUNDS_BY_PROGRAM = {
+    "spouse-sponsorship": ["relationship-not-genuine"],
+    "express-entry-cec": ["program-requirements"],
+    "express-entry-fsw": ["program-requirements"],
+    "express-entry-fst": ["program-requirements"],
+    "provincial-nominee": ["program-requirements", "documents-or-biometrics-not-provided"],
+    "study-permit": ["insufficient-funds", "employment-or-study-plan"],
+    "work-permit": ["employment-or-study-plan"],
+    "visitor-visa": ["leave-at-end-of-stay", "purpose-of-visit"],
+    "pr-card": ["program-requirements"],
+    "citizenship-grant": ["program-requirements"],
+}
+REFUSAL_NOTES = (
+    "Reviewed the application, the supporting documents and the applicant's replies.\n"
+    "The requirements set out in the grounds listed were not met on the evidence provided.\n"
+    "Application refused."
+)
+# The demo applicant's refused visitor visa: notes as an officer writes them, with what was withheld.
+DEMO_REFUSED_GROUNDS = ["insufficient-funds", "leave-at-end-of-stay"]
+DEMO_REFUSED_NOTES = """PA, 28, single, no dependants. Applying for a TRV to visit Canada for 4 weeks to attend a friend's
+wedding in Montréal and see former classmates.
+Previously held a study permit in Canada; complied with its conditions.
+Employment: letter from employer in Beirut, hired [REDACTED]. Letter does not confirm approved leave or
+that the position will be held on return.
+Funds: bank statement shows a lump-sum deposit of [REDACTED] two weeks before the application; source not
+explained. Balance before the deposit insufficient for the stated trip.
+Information from partner agency: ████████████████
+
+Weighing all factors, I am not satisfied that the PA has the means for the trip or that she will leave
+Canada at the end of the authorized stay (R179(b)).
+Application refused."""
+# Offices abroad decide outside Canada (the longer judicial-review deadline); the others inside.
+OFFICES_ABROAD = {"New Delhi", "Manila", "Paris"}
+
 # Always in our own words: the default sentence cannot say what is missing.
 ALWAYS_OWN_WORDS = {(code, StageState.WAITING_ON_CLIENT) for code in REQUEST_STAGES}
 
@@ -670,6 +706,35 @@ def _occurred_at(submitted_on: datetime.date, event: PlannedEvent) -> datetime.d
     )
 
 
+def _decision_ensure(
+    *, application: Application, planned: PlannedApplication, is_demo_client: bool, grounds: dict[str, RefusalGround]
+) -> None:
+    """Give a closed demo file its Decision row, writing only what differs from the plan."""
+    refused = planned.outcome == Application.Outcome.REFUSED
+    last = planned.events[-1] if planned.events else None
+    wanted = {
+        "outcome": planned.outcome,
+        "decided_at": datetime.datetime.combine(
+            application.decided_on,
+            datetime.time(last.hour, last.minute) if last else datetime.time(12, 0),
+            tzinfo=timezone.get_current_timezone(),
+        ),
+        "made_in_canada": application.processing_office not in OFFICES_ABROAD,
+        "officer_notes": (DEMO_REFUSED_NOTES if is_demo_client else REFUSAL_NOTES) if refused else "",
+    }
+    codes = (DEMO_REFUSED_GROUNDS if is_demo_client else REFUSAL_GROUNDS_BY_PROGRAM[planned.program]) if refused else []
+    decision = Decision.objects.filter(application=application).first()
+    if decision is None:
+        decision = Decision.objects.create(application=application, **wanted)
+    elif any(getattr(decision, name) != value for name, value in wanted.items()):
+        for name, value in wanted.items():
+            setattr(decision, name, value)
+        decision.save(update_fields=[*wanted, "updated_at"])
+    wanted_grounds = {grounds[code].pk for code in codes if code in grounds}
+    if set(decision.grounds.values_list("pk", flat=True)) != wanted_grounds:
+        decision.grounds.set(wanted_grounds)
+
+
 def demo_seed() -> DemoSeedResult:
     """Load the demo data into the database, or bring it back to the plan; safe to repeat."""
     plan = demo_plan()
@@ -682,6 +747,8 @@ def demo_seed() -> DemoSeedResult:
         recorded = set(
             StatusEvent.objects.filter(source_id__startswith=SOURCE_ID_PREFIX).values_list("source_id", flat=True)
         )
+        refusal_grounds_load(ground_model=RefusalGround)
+        grounds = {ground.code: ground for ground in RefusalGround.objects.all()}
         demo_user = _account_ensure(email=DEMO_EMAIL, password=DEMO_PASSWORD)
         _account_ensure(email=ADMIN_EMAIL, password=ADMIN_PASSWORD, administrator=True)
 
@@ -730,6 +797,13 @@ def demo_seed() -> DemoSeedResult:
                         days=planned.decided_days_after_submission or 0
                     )
                     application_close(application=application, outcome=planned.outcome, decided_on=decided_on)
+                if planned.outcome:
+                    _decision_ensure(
+                        application=application,
+                        planned=planned,
+                        is_demo_client=planned_client.uci == DEMO_CLIENT_UCI,
+                        grounds=grounds,
+                    )
                 if planned.linked:
                     ApplicationLink.objects.get_or_create(account=demo_user, application=application)
 

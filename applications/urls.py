@@ -9,4 +9,5 @@ urlpatterns = [
     path("link/", views.application_link_view, name="link"),
     path("<str:number>/", views.application_detail, name="detail"),
     path("<str:number>/unlink/", views.application_unlink_view, name="unlink"),
+    path("<str:number>/decision/", views.application_decision, name="decision"),
 ]

@@ -2,14 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from applications.access import application_for_viewer
 from applications.forms import LinkApplicationForm
 from applications.services import LinkResult, application_link, application_unlink
+from status_tracker.decisions import decision_summary_for_application
 from status_tracker.estimates import estimate_for_application
 from status_tracker.selectors import applications_for_account, stages_for_application, timeline_for_application
 
@@ -36,6 +37,16 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
         "estimate": estimate_for_application(application=application),
     }
     return render(request, "applications/detail.html", context)
+
+
+@login_required
+@require_safe
+def application_decision(request: HttpRequest, number: str) -> HttpResponse:
+    application = application_for_viewer(viewer=request.user, number=number)
+    summary = decision_summary_for_application(application=application)
+    if summary is None:
+        raise Http404
+    return render(request, "applications/decision.html", {"application": application, "summary": summary})
 
 
 @login_required
