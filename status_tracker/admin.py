@@ -6,6 +6,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import ProgramStage
+from status_tracker.admin_import import EventImportAdminMixin
 from status_tracker.models import ProcessingTimeSnapshot, StageDurationSnapshot, StageProgress, StatusEvent
 
 
@@ -80,7 +81,7 @@ class StageProgressInline(ReadOnlyHistoryInline):
 
 
 @admin.register(StatusEvent)
-class StatusEventAdmin(ReadOnlyHistoryAdmin):
+class StatusEventAdmin(EventImportAdminMixin, ReadOnlyHistoryAdmin):
     list_display = ["occurred_at", "application", "stage", "state", "visible_to_client", "source_id", "recorded_at"]
     list_select_related = ["application", "stage"]
     list_filter = ["state", "visible_to_client", "stage", "application__program"]
@@ -135,3 +136,7 @@ class StageDurationSnapshotAdmin(ReadOnlyHistoryAdmin):
     list_filter = ["program", "stage", "computed_on"]
     list_select_related = ["program", "stage"]
     date_hierarchy = "computed_on"
+
+
+# Admin pages kept in their own modules; importing them registers them.
+from status_tracker import admin_api, admin_decisions, admin_import  # noqa: E402, F401
