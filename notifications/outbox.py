@@ -5,6 +5,7 @@ with the change itself. Nothing here talks to Redis or to a provider, so a broke
 or provider outage can delay a message but never lose one.
 """
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -49,7 +50,9 @@ def outbox_write(*, changes: Iterable[Change]) -> list[int]:
     preferences = _preferences_by_user(user_ids=user_ids)
     default = NotificationPreference()
 
-    rows: list[Notification] = []
+    # Plain tuples, not model instances: building and preparing 200+ Notification
+    # objects per batch was a third of the ingestion time.
+    rows: list[tuple] = []
     for change in changes:
         for account in accounts_by_application.get(change.application_id, []):
             preference = preferences.get(account.pk, default)
@@ -68,16 +71,7 @@ def outbox_write(*, changes: Iterable[Change]) -> list[int]:
                 else:
                     state, address = State.PENDING, preference.phone_number
                 rows.append(
-                    Notification(
-                        recipient_id=account.pk,
-                        application_id=change.application_id,
-                        event_id=change.event_id,
-                        kind=change.kind,
-                        channel=channel,
-                        state=state,
-                        language=language,
-                        address=address,
-                    )
+                    (account.pk, change.application_id, change.event_id, change.kind, channel, state, language, address)
                 )
     if not rows:
         return []
@@ -87,30 +81,34 @@ def outbox_write(*, changes: Iterable[Change]) -> list[int]:
     return ids
 
 
-def _insert_new(rows: list[Notification]) -> list[int]:
+ROW_FIELDS = ("recipient_id", "application_id", "event_id", "kind", "channel", "state", "language", "address")
+
+
+def _insert_new(rows: list[tuple]) -> list[int]:
     """Insert the rows, skipping any that already exist; return the ids of new pending rows.
 
     On PostgreSQL one INSERT … ON CONFLICT DO NOTHING RETURNING does both; Django's
     bulk_create cannot return ids when it ignores conflicts.
     """
     if connection.vendor != "postgresql":
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        references = [row.reference for row in rows if row.state == State.PENDING]
+        objects = [Notification(**dict(zip(ROW_FIELDS, row, strict=True))) for row in rows]
+        Notification.objects.bulk_create(objects, ignore_conflicts=True)
+        references = [row.reference for row in objects if row.state == State.PENDING]
         return list(
             Notification.objects.filter(reference__in=references, state=State.PENDING).values_list("pk", flat=True)
         )
-    meta = Notification._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
     now = timezone.now()
-    columns = [quote(field.column) for field in fields]
+    # Columns the rows carry, then the ones every new row starts with.
+    columns = [*ROW_FIELDS, "reference", "attempts", "provider_id", "last_error", "created_at"]
     placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
     params: list = []
     for row in rows:
-        row.created_at = now
-        params.extend(field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields)
+        params.extend(row)
+        params.extend((uuid.uuid4(), 0, "", "", now))
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) VALUES {', '.join([placeholders] * len(rows))} "  # noqa: S608 (names from model metadata; values are parameters)
+        f"INSERT INTO {quote(Notification._meta.db_table)} ({', '.join(quote(column) for column in columns)}) "  # noqa: S608 (names are constants; values are parameters)
+        f"VALUES {', '.join([placeholders] * len(rows))} "
         f"ON CONFLICT DO NOTHING RETURNING {quote('id')}, {quote('state')}"
     )
     with connection.cursor() as cursor:

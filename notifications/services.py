@@ -13,7 +13,7 @@ import random
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -54,26 +54,32 @@ def retry_delay(*, attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=seconds * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not security
 
 
-def _claim(*, notification_id: int, now: datetime.datetime) -> tuple[Notification, bool] | None:
-    """Lock the row briefly and mark it SENDING; return it and whether an earlier try may have got through."""
-    with transaction.atomic():
-        row = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=notification_id, state__in=[State.PENDING, State.SENDING])
-            .first()
-        )
-        if row is None:
-            return None  # done already, failed, or another worker holds it right now
-        if row.state == State.PENDING and row.next_attempt_at and row.next_attempt_at > now:
-            return None  # its retry is not due yet
-        if row.state == State.SENDING and row.claimed_at and row.claimed_at > now - claim_lease():
-            return None  # another worker is calling the provider for it at this moment
-        tried_before = row.attempts > 0 or row.state == State.SENDING
-        row.state = State.SENDING
-        row.claimed_at = now
-        row.attempts += 1
-        row.save(update_fields=["state", "claimed_at", "attempts"])
-    return row, tried_before
+CLAIM_SQL = """
+UPDATE {table} SET state = %s, claimed_at = %s, attempts = attempts + 1
+WHERE id = %s AND (
+    (state = %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s))
+    OR (state = %s AND (claimed_at IS NULL OR claimed_at <= %s))
+)
+RETURNING attempts
+"""
+
+
+def _claim(*, row: Notification, now: datetime.datetime) -> bool | None:
+    """Mark the row SENDING in one atomic statement; None if it is not ours to send now.
+
+    A pending row is ours when its retry is due; a SENDING row only when its claim is
+    older than the lease (its worker died). Two workers racing for a row serialise on
+    the row lock and the second finds nothing to update. Returns whether an earlier
+    attempt may have reached the provider (any earlier claim).
+    """
+    sql = CLAIM_SQL.format(table=connection.ops.quote_name(Notification._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [State.SENDING, now, row.pk, State.PENDING, now, State.SENDING, now - claim_lease()])
+        claimed = cursor.fetchone()
+    if claimed is None:
+        return None  # done already, failed, not due yet, or another worker holds it
+    row.state, row.claimed_at, row.attempts = State.SENDING, now, claimed[0]
+    return row.attempts > 1
 
 
 def _finish(row: Notification, **changes) -> bool:
@@ -96,18 +102,51 @@ def _send(row: Notification) -> str:
     raise provider.PermanentFailure(f"nothing to send on channel {row.channel!r}", status_code=400)
 
 
-def notification_deliver(*, notification_id: int, now: datetime.datetime | None = None) -> str:
-    """Deliver one email or SMS row at most once; safe to call any number of times, from any worker.
+def notifications_deliver_many(*, notification_ids: list[int]) -> dict[str, int]:
+    """Deliver each email or SMS row at most once; safe to call any number of times, from any worker.
 
-    Returns an `Outcome` value. Temporary provider failures schedule a retry with
-    exponential back-off (the sweeper re-enqueues it when due) until GIVE_UP_AFTER
-    has passed since the row was written; permanent ones fail the row at once.
+    The rows and what their messages need are read once; each row is then claimed
+    just before its own provider call, so a slow provider never ages the claims of
+    rows still waiting in this task. One row's unexpected error never stops the others.
+    Returns how many rows had each `Outcome`.
     """
-    now = now or timezone.now()
-    claimed = _claim(notification_id=notification_id, now=now)
-    if claimed is None:
+    rows = Notification.objects.select_related("application__program", "event").filter(
+        pk__in=notification_ids, state__in=[State.PENDING, State.SENDING]
+    )
+    outcomes = {Outcome.SKIPPED: len(set(notification_ids)) - len(rows)} if notification_ids else {}
+    for row in rows:
+        try:
+            outcome = _deliver(row=row, now=timezone.now())
+        except Exception:
+            # Left PENDING or SENDING: the sweeper brings it back.
+            logger.exception("delivery of notification %s crashed", row.pk)
+            outcome = "error"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return {outcome: count for outcome, count in outcomes.items() if count}
+
+
+def notification_deliver(*, notification_id: int, now: datetime.datetime | None = None) -> str:
+    """Deliver one row (see notifications_deliver_many); returns its `Outcome` value."""
+    row = (
+        Notification.objects.select_related("application__program", "event")
+        .filter(pk=notification_id, state__in=[State.PENDING, State.SENDING])
+        .first()
+    )
+    if row is None:
         return Outcome.SKIPPED
-    row, tried_before = claimed
+    return _deliver(row=row, now=now or timezone.now())
+
+
+def _deliver(*, row: Notification, now: datetime.datetime) -> str:
+    """Claim, send (after asking the provider, when an earlier attempt may have got through), record.
+
+    Temporary provider failures schedule a retry with exponential back-off (the
+    sweeper re-enqueues it when due) until GIVE_UP_AFTER has passed since the row
+    was written; permanent ones fail the row at once.
+    """
+    tried_before = _claim(row=row, now=now)
+    if tried_before is None:
+        return Outcome.SKIPPED
     try:
         provider_id = provider.find_by_reference(reference=str(row.reference)) if tried_before else None
         if provider_id is None:

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from notifications.services import digests_create, notification_deliver, notifications_sweep
+from notifications.services import digests_create, notifications_deliver_many, notifications_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -14,16 +14,7 @@ logger = logging.getLogger(__name__)
 @shared_task(acks_late=True, soft_time_limit=120, time_limit=150)
 def notifications_deliver(*, notification_ids: list[int]) -> dict[str, int]:
     """Deliver each row; one row's unexpected error never stops the others."""
-    outcomes: dict[str, int] = {}
-    for notification_id in notification_ids:
-        try:
-            outcome = notification_deliver(notification_id=notification_id)
-        except Exception:
-            # Left PENDING or SENDING: the sweeper brings it back.
-            logger.exception("delivery of notification %s crashed", notification_id)
-            outcome = "error"
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    return outcomes
+    return notifications_deliver_many(notification_ids=notification_ids)
 
 
 @shared_task(acks_late=True, soft_time_limit=50, time_limit=55)

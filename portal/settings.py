@@ -315,6 +315,8 @@ NOTIFY_TEMPLATES = {
     },
 }
 NOTIFY_TIMEOUT_SECONDS = env.float("NOTIFY_TIMEOUT_SECONDS", default=10.0)
+# An outbound proxy for GC Notify calls, when the network needs one (HTTPS_PROXY is not read).
+NOTIFY_PROXY_URL = env.str("NOTIFY_PROXY_URL", default="")
 # A notification claimed by a worker this long ago without a result is taken over
 # (after asking the provider whether it went out). Must exceed one provider call.
 NOTIFICATION_CLAIM_LEASE_SECONDS = env.int("NOTIFICATION_CLAIM_LEASE_SECONDS", default=120)
