@@ -12,6 +12,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
+
+# status_tracker.admin imports this module at its end, once ReadOnlyHistoryAdmin exists.
+from status_tracker.admin import ReadOnlyHistoryAdmin
 from status_tracker.models import Decision, Holiday, RefusalGround, StalledApplication
 
 
@@ -59,7 +62,7 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(StalledApplication)
-class StalledApplicationAdmin(admin.ModelAdmin):
+class StalledApplicationAdmin(ReadOnlyHistoryAdmin):
     """Open files with no upstream event for settings.STALLED_AFTER_DAYS days, the quietest first."""
 
     list_display = ["number_link", "program", "current_stage", "quiet_since_display", "days_quiet"]
@@ -101,12 +104,3 @@ class StalledApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=_("days without news"), ordering="quiet_since")
     def days_quiet(self, obj) -> int:
         return (timezone.now() - obj.quiet_since).days
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

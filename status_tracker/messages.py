@@ -48,19 +48,19 @@ def _outcome_sentence(outcome: str) -> str:
     return sentences[outcome]
 
 
+def _in_both_languages(sentence, value: str) -> tuple[str, str]:
+    with translation.override("en"):
+        english = sentence(value)
+    with translation.override("fr"):
+        french = sentence(value)
+    return english, french
+
+
 def status_messages(*, status: str) -> tuple[str, str]:
     """Return the (English, French) message for the overall status becoming `status`."""
-    with translation.override("en"):
-        english = _status_sentence(status)
-    with translation.override("fr"):
-        french = _status_sentence(status)
-    return english, french
+    return _in_both_languages(_status_sentence, status)
 
 
 def outcome_messages(*, outcome: str) -> tuple[str, str]:
     """Return the (English, French) message for a decision with `outcome`."""
-    with translation.override("en"):
-        english = _outcome_sentence(outcome)
-    with translation.override("fr"):
-        french = _outcome_sentence(outcome)
-    return english, french
+    return _in_both_languages(_outcome_sentence, outcome)
