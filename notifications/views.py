@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from notifications.content import item_summary, shareable_event_message, unsubscribe_user_id
+from notifications.content import item_summary, unsubscribe_user_id
 from notifications.forms import NotificationPreferenceForm
 from notifications.models import NotificationPreference
 from notifications.selectors import centre_notifications_for_user, notification_for_viewer
@@ -33,7 +33,9 @@ def notification_centre(request: HttpRequest) -> HttpResponse:
     page = Paginator(centre_notifications_for_user(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for notification in page.object_list:
         notification.summary = item_summary(kind=notification.kind)
-        notification.detail = shareable_event_message(notification)
+        # Behind sign-in the event's own wording may be shown in full, notes and decisions
+        # included; emails and SMS quote only what may travel outside the portal.
+        notification.detail = notification.event.message if notification.event_id else ""
     return render(request, "notifications/centre.html", {"page": page})
 
 

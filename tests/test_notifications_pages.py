@@ -309,3 +309,18 @@ def test_a_token_for_a_deleted_account_is_refused(client, applicant):
     url = unsubscribe_url(applicant)
     applicant.delete()
     assert client.post(url).status_code == 400
+
+
+def test_the_centre_quotes_notes_and_decisions_that_emails_leave_out(client, applicant, applicant_application):
+    note = make_event(
+        application=applicant_application,
+        kind="note",
+        message_en="We received your police certificate.",
+        message_fr="Nous avons reçu votre certificat de police.",
+    )
+    in_app(applicant, applicant_application, kind=Kind.STATUS_CHANGE, event=note)
+    client.force_login(applicant)
+    page = client.get("/en/notifications/").content.decode()
+    assert "We received your police certificate." in page
+    page = client.get("/fr/notifications/").content.decode()
+    assert "Nous avons reçu votre certificat de police." in page
