@@ -4,7 +4,9 @@ Anything the viewer may not see is a 404, so the existence of another
 person's file never leaks.
 """
 
+from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from applications.models import Application
 
@@ -28,3 +30,23 @@ def application_for_viewer(*, viewer, number: str) -> Application:
         return queryset.get(number=normalize_application_number(number))
     except Application.DoesNotExist:
         raise Http404 from None
+
+
+def application_for_api_client(*, api_client, number: str) -> Application:
+    """Return the application numbered `number` for an upstream system, else raise Http404.
+
+    The department's own case-processing system may read any file, but only a live
+    service token gets this far; the decision and its grounds come along, for the
+    reconciliation answer.
+    """
+    if api_client is None or not api_client.is_active:
+        raise Http404
+    application = (
+        Application.objects.select_related("program", "client", "current_stage", "decision")
+        .prefetch_related(Prefetch("decision__grounds"))
+        .filter(number=normalize_application_number(number))
+        .first()
+    )
+    if application is None:
+        raise Http404(_("There is no application with this number."))
+    return application

@@ -65,8 +65,9 @@ from django.utils import timezone  # noqa: E402
 
 from applications.models import Application, ApplicationLink, Program  # noqa: E402
 from applications.models import Client as CaseClient  # noqa: E402
+from bench.inprocess import DatabaseClock  # noqa: E402
 from bench.load import database_ensure, database_migrate  # noqa: E402
-from bench.server import HOST, ServerConfig, free_port, gunicorn_running  # noqa: E402
+from bench.server import HOST, ServerConfig, free_port, git_commit, gunicorn_running, process_tree  # noqa: E402
 from notifications.models import Channel, Notification, NotificationPreference, State  # noqa: E402
 from portal.models import User  # noqa: E402
 from status_tracker.authentication import api_client_create  # noqa: E402
@@ -367,15 +368,6 @@ def workers_start(
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _descendants(pid: int) -> list[int]:
-    pids = [pid]
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):
-            for child in (task / "children").read_text().split():
-                pids += _descendants(int(child))
-    return pids
-
-
 def _cpu_of(pids: list[int]) -> dict[int, float]:
     cpu = {}
     for pid in pids:
@@ -398,7 +390,7 @@ class CpuMeter:
         self.groups = groups
 
     def _pids(self) -> dict[str, list[int]]:
-        pids = {name: [p for root in roots for p in _descendants(root)] for name, roots in self.groups.items()}
+        pids = {name: [p for root in roots for p in process_tree(root)] for name, roots in self.groups.items()}
         pids["postgresql (this database's backends)"] = _postgres_backends()
         return pids
 
@@ -763,45 +755,18 @@ def latencies_measure(*, since: datetime.datetime, notify_url: str) -> dict:
 # In-process profile (--profile): where a batch's time goes, and a delivery's.
 
 
-class _StatementClock:
+class _StatementClock(DatabaseClock):
     """Time every statement and commit on this process's connection, by statement (first 90 characters)."""
 
     def __init__(self) -> None:
-        self.seconds = 0.0
+        super().__init__()
         self.by_statement: dict[str, list[float]] = {}
 
-    def __call__(self, execute, sql, params, many, context):
-        began = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            elapsed = time.perf_counter() - began
-            self.seconds += elapsed
-            entry = self.by_statement.setdefault(" ".join(sql[:90].split()), [0, 0.0])
-            entry[0] += 1
-            entry[1] += elapsed
-
-    @contextlib.contextmanager
-    def installed(self):
-        original_commit = connection._commit
-
-        def commit():
-            began = time.perf_counter()
-            try:
-                return original_commit()
-            finally:
-                elapsed = time.perf_counter() - began
-                self.seconds += elapsed
-                entry = self.by_statement.setdefault("COMMIT", [0, 0.0])
-                entry[0] += 1
-                entry[1] += elapsed
-
-        connection._commit = commit
-        try:
-            with connection.execute_wrapper(self):
-                yield self
-        finally:
-            del connection._commit  # back to the class's method
+    def record(self, sql: str, elapsed: float) -> None:
+        super().record(sql, elapsed)
+        entry = self.by_statement.setdefault(" ".join(sql[:90].split()), [0, 0.0])
+        entry[0] += 1
+        entry[1] += elapsed
 
     def table(self, *, per: int) -> list[dict]:
         return [
@@ -1001,7 +966,7 @@ def main(argv: list[str] | None = None) -> int:
     events_start = timezone.now() - datetime.timedelta(hours=2)
     results: dict = {
         "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "git_commit": _git_commit(),
+        "git_commit": git_commit(),
         "machine": {
             "cores": cores,
             "load_average_at_start": [round(v, 2) for v in load_before],
@@ -1329,14 +1294,6 @@ def _print_targets(targets: list[dict]) -> None:
     for target in targets:
         note = f"  ({target['note']})" if target.get("note") else ""
         print(f"  {'PASS' if target['passed'] else 'FAIL'}  {target['name']}: {target['measured']:g}{note}")
-
-
-def _git_commit() -> str | None:
-    try:
-        completed = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S607
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return completed.stdout.strip()
 
 
 def _stop_on_sigterm(signum, frame) -> None:

@@ -51,21 +51,24 @@ def _client(*, scenario: Scenario, fixture: BenchFixture) -> Client:
     return client
 
 
-class _DatabaseClock:
+class DatabaseClock:
     """Precise time in the database: every execute, plus commits (fsync of the session write)."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
+
+    def record(self, sql: str, elapsed: float) -> None:
+        self.seconds += elapsed
 
     def __call__(self, execute, sql, params, many, context):
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            self.seconds += time.perf_counter() - started
+            self.record(sql, time.perf_counter() - started)
 
     @contextlib.contextmanager
-    def installed(self) -> Iterator["_DatabaseClock"]:
+    def installed(self) -> Iterator["DatabaseClock"]:
         original_commit = connection._commit
 
         def commit():
@@ -73,7 +76,7 @@ class _DatabaseClock:
             try:
                 return original_commit()
             finally:
-                self.seconds += time.perf_counter() - started
+                self.record("COMMIT", time.perf_counter() - started)
 
         connection._commit = commit
         try:
@@ -84,7 +87,7 @@ class _DatabaseClock:
 
 
 @contextlib.contextmanager
-def _template_render_timed(database: _DatabaseClock) -> Iterator[list[float]]:
+def _template_render_timed(database: DatabaseClock) -> Iterator[list[float]]:
     """Time the outermost template renders, less the queries run while rendering (lazy querysets)."""
     spans: list[float] = []
     depth = 0
@@ -114,7 +117,7 @@ def scenario_profile(*, scenario: Scenario, fixture: BenchFixture, repeat: int =
     path = scenario.path(fixture)
     client.get(path)  # warm: templates compiled, translations loaded, connection open
     total = 0.0
-    database = _DatabaseClock()
+    database = DatabaseClock()
     template = 0.0
     with database.installed():
         for _ in range(repeat):

@@ -16,7 +16,6 @@ import json
 import os
 import platform
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -44,7 +43,7 @@ from bench.load import (  # noqa: E402
     nightly_snapshots_ensure,
 )
 from bench.scenarios import SCENARIOS, TARGETS  # noqa: E402
-from bench.server import ServerConfig, gunicorn_running, http_get, wrk_run  # noqa: E402
+from bench.server import ServerConfig, git_commit, gunicorn_running, http_get, wrk_run  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
 DEFAULT_SERVERS = "sync:3"  # best of sync:2-4 and gthread on 2 cores; see README
@@ -130,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results = {
         "finished_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "git_commit": _git_commit(),
+        "git_commit": git_commit(),
         "machine": {
             "cores": cores,
             "load_average_at_start": round(load_average, 2),
@@ -248,14 +247,6 @@ def _print_table(*, server, measured: dict[str, dict], in_process: dict[str, dic
             print(f"  ratio status_page / {ceiling} requests/s: {ratio:.2f}")
     for target in targets:
         print(f"  {'PASS' if target['passed'] else 'FAIL'}  {target['name']} ({target['detail']})")
-
-
-def _git_commit() -> str | None:
-    try:
-        completed = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return completed.stdout.strip()
 
 
 def _stop_on_sigterm(signum, frame) -> None:

@@ -72,12 +72,21 @@ def http_get(url: str, *, cookie: str | None = None, timeout: float = 10.0) -> t
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _process_tree(pid: int) -> list[int]:
+def git_commit() -> str | None:
+    """The commit being measured, for the results file."""
+    try:
+        completed = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S607
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return completed.stdout.strip()
+
+
+def process_tree(pid: int) -> list[int]:
     pids = [pid]
     for task in Path(f"/proc/{pid}/task").glob("*"):
         with contextlib.suppress(OSError):
             for child in (task / "children").read_text().split():
-                pids += _process_tree(int(child))
+                pids += process_tree(int(child))
     return pids
 
 
@@ -89,7 +98,7 @@ class RunningServer:
     def cpu_seconds(self) -> float:
         """User + system CPU used so far by gunicorn's master and workers (Linux /proc)."""
         total = 0
-        for pid in _process_tree(self.pid):
+        for pid in process_tree(self.pid):
             with contextlib.suppress(OSError):
                 # Fields after the command name, which sits in parentheses and may hold spaces.
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

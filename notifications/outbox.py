@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from applications.models import ApplicationLink
-from notifications.models import Channel, Kind, Notification, NotificationPreference, State
+from notifications.models import Channel, Notification, NotificationPreference, State
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,3 @@ def _enqueue_after_commit(ids: list[int]) -> None:
     from notifications.dispatch import delivery_enqueue
 
     delivery_enqueue(notification_ids=ids)
-
-
-__all__ = ["Change", "Kind", "outbox_write"]

@@ -127,17 +127,20 @@ else:
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 5,
+    "socket_connect_timeout": 5,
+    # A killed worker's unacknowledged tasks come back after visibility_timeout (default
+    # an hour): five minutes is well above the longest task (notifications: 150 s hard limit).
+    "visibility_timeout": 300,
+    # Publishing tries the broker twice, at once, then gives up (kombu's default keeps
+    # retrying for seconds): the outbox rows wait in the database for the sweeper instead.
+    "max_retries": 1,
+    "interval_start": 0,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "America/Toronto"
-# A killed worker's unacknowledged tasks come back after visibility_timeout (default an
-# hour): five minutes is well above the longest task (notifications: 150 s hard limit).
-CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = 300
-# Publishing tries the broker twice, at once, then gives up (kombu's default keeps
-# retrying for seconds): the outbox rows wait in the database for the sweeper instead.
-CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 1
-CELERY_BROKER_TRANSPORT_OPTIONS["interval_start"] = 0
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task whose worker process died goes back to the queue at once (every task is idempotent).
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

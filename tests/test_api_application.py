@@ -4,12 +4,14 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from applications.access import application_for_api_client
 from applications.models import Program, Stage
-from status_tracker.authentication import api_client_create
+from status_tracker.authentication import api_client_create, api_client_revoke
 from status_tracker.event_input import EventIn
 from status_tracker.ingest import events_ingest
 from status_tracker.models import ProcessingTimeSnapshot, StageDurationSnapshot
@@ -228,3 +230,15 @@ def test_the_query_count_does_not_grow_with_the_history(api):
 
     assert short == long
     assert long <= 8
+
+
+def test_the_access_function_lets_only_a_live_service_client_read_a_file(open_application):
+    live, _token = api_client_create(name="case processing")
+    assert application_for_api_client(api_client=live, number=open_application.number.lower()) == open_application
+    revoked, _token = api_client_create(name="retired system")
+    api_client_revoke(client=revoked)
+    for api_client in (None, revoked):
+        with pytest.raises(Http404):
+            application_for_api_client(api_client=api_client, number=open_application.number)
+    with pytest.raises(Http404):
+        application_for_api_client(api_client=live, number="E000000000")
