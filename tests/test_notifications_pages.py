@@ -324,3 +324,16 @@ def test_the_centre_quotes_notes_and_decisions_that_emails_leave_out(client, app
     assert "We received your police certificate." in page
     page = client.get("/fr/notifications/").content.decode()
     assert "Nous avons reçu votre certificat de police." in page
+
+
+def test_staff_see_only_their_own_notifications_even_with_case_access(
+    client, staff_user, applicant, applicant_application
+):
+    mine = in_app(applicant, applicant_application, kind=Kind.STATUS_CHANGE)
+    client.force_login(staff_user)
+    page = client.get(reverse("notifications:centre")).text
+    assert 'class="notification ' not in page
+    assert applicant_application.number not in page
+    assert client.post(reverse("notifications:read", kwargs={"notification_id": mine.pk})).status_code == 404
+    mine.refresh_from_db()
+    assert mine.read_at is None
