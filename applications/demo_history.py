@@ -304,6 +304,7 @@ APPLICATION_COLUMNS = (
     "decided_on",
     "current_stage_id",
     "last_updated_at",
+    "last_event_at",  # every demo event is visible: the same moment
     "created_at",
 )
 PROGRESS_COLUMNS = ("application_id", "stage_id", "state", "started_at", "finished_at", "state_since")
@@ -371,6 +372,7 @@ def _rows(*, files: list[_File], today: datetime.date, seed: int, stages: dict[s
                 item.outcome,
                 today + datetime.timedelta(days=item.decided) if item.outcome else None,
                 progress[-1][0] if progress else None,
+                last_updated,
                 last_updated,
                 created_at,
             )

@@ -352,6 +352,7 @@ def _applications_derive(cursor) -> None:
         UPDATE applications_application a
         SET current_stage_id = current.stage_id,
             last_updated_at = visible.last_at,
+            last_event_at = visible.last_at,
             status = CASE WHEN p.closed THEN 'closed' WHEN current.stage_id IS NOT NULL THEN 'in_progress'
                           ELSE 'received' END,
             outcome = CASE WHEN NOT p.closed THEN ''

@@ -5,7 +5,7 @@ import statistics
 from collections import defaultdict
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, F
 
 from applications import demo_history
 from applications.demo_history import demo_history_clear, demo_history_load
@@ -245,3 +245,8 @@ def test_the_backlog_on_the_database_matches_the_plan(history):
         backlog.append(history.filter(submitted_on__lte=day).exclude(decided_on__lte=day).count())
     assert len(set(backlog)) > 10
     assert max(backlog) > 1.1 * min(backlog)
+
+
+def test_each_file_records_its_last_event_for_the_stalled_files_list(history):
+    assert not history.filter(last_event_at__isnull=True).exists()
+    assert not history.exclude(last_event_at=F("last_updated_at")).exists()
