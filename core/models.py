@@ -1,0 +1,66 @@
+"""Records shared by every app: the audit trail."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CASE_READ = "case_read", _("Case read by someone other than its owner")
+    CASE_LINKED = "case_linked", _("Application linked to an account")
+    CASE_UNLINKED = "case_unlinked", _("Application unlinked from an account")
+    API_TOKEN_CREATED = "api_token_created", _("Service token created")
+    API_TOKEN_REVOKED = "api_token_revoked", _("Service token revoked")
+    CASE_CORRECTED = "case_corrected", _("Status or decision corrected by staff")
+    DECISION_EDITED = "decision_edited", _("Decision grounds or notes edited by staff")
+    PREFERENCES_CHANGED = "preferences_changed", _("Notification preferences changed")
+
+
+AUDIT_ACTIONS = [value for value, _label in AuditAction.choices]
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, on what basis, from where: written by the service that acts.
+
+    The subject is named by kind and id rather than by a foreign key, so the trail
+    outlives what it describes and this app depends on no other. `case_number` is set
+    whenever the event concerns an application, so a client can read what happened
+    to their own files.
+    """
+
+    action = models.CharField(_("what"), max_length=32, choices=AuditAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # For actors that are not accounts (a service token, a scheduled job), or an account since deleted.
+    actor_label = models.CharField(_("who (as recorded)"), max_length=160, blank=True)
+    subject_type = models.CharField(_("subject kind"), max_length=40)
+    subject_id = models.CharField(_("subject id"), max_length=64)
+    case_number = models.CharField(_("application number"), max_length=40, blank=True)
+    basis = models.CharField(_("on what basis"), max_length=80, blank=True)
+    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    extra = models.JSONField(_("details"), default=dict, blank=True)
+    occurred_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["case_number", "-occurred_at"], name="audit_case_idx", condition=~Q(case_number="")),
+            models.Index(fields=["subject_type", "subject_id", "-occurred_at"], name="audit_subject_idx"),
+            models.Index(fields=["actor", "-occurred_at"], name="audit_actor_idx"),
+            models.Index(fields=["action", "-occurred_at"], name="audit_action_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=AUDIT_ACTIONS), name="audit_action_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}:{self.subject_id}"
