@@ -1,35 +1,148 @@
-"""The single gate through which every page and endpoint reaches an application.
+"""Who may see what of a case: the one policy, used by every page, API, notification and download.
 
-Anything the viewer may not see is a 404, so the existence of another
-person's file never leaks.
+A viewer reaches an application on a *basis* (they own it, or they are staff with
+the view permission; delegates with grants come next), and each basis carries a
+set of *needs* it satisfies. Every reader asks for the need it serves: the status
+page for STATUS, the decision page for DECISION, the officer's notes for
+OFFICER_NOTES, a form sent on the client's behalf for ACT_ON_BEHALF. Anything the
+viewer may not see is a 404, so the existence of another person's file never
+leaks, and losing the basis (unlinking) hides everything at once because every
+reader filters through the same rules.
 """
 
-from django.db.models import Prefetch
-from django.http import Http404
+import enum
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from applications.models import Application
+from applications.models import Application, ApplicationLink
+from core.audit import audit_record
+from core.models import AuditAction
+
+
+class Need(enum.StrEnum):
+    STATUS = "status"  # overall status, stages, timeline, estimate, notifications about it
+    DECISION = "decision"  # the outcome and its grounds
+    OFFICER_NOTES = "officer_notes"  # the officer's notes as released
+    ACT_ON_BEHALF = "act_on_behalf"  # send enquiries and documents, unlink
+
+
+class Basis(enum.StrEnum):
+    OWNER = "owner"
+    STAFF = "staff"
+
+
+NEEDS_BY_BASIS: dict[Basis, frozenset[Need]] = {
+    Basis.OWNER: frozenset(Need),
+    # Staff read files to help people; they do not act as the client.
+    Basis.STAFF: frozenset({Need.STATUS, Need.DECISION, Need.OFFICER_NOTES}),
+}
+
+STAFF_PERMISSION = "applications.view_application"
 
 
 def normalize_application_number(number: str) -> str:
     return "".join(number.split()).upper()
 
 
-def application_for_viewer(*, viewer, number: str) -> Application:
-    """Return the application numbered `number` if `viewer` may see it, else raise Http404.
+def _is_person(viewer) -> bool:
+    return viewer is not None and viewer.is_authenticated and viewer.is_active
 
-    Owners see the applications linked to their account; staff need the
-    explicit view permission. Nobody else sees anything.
+
+def _is_staff_reader(viewer) -> bool:
+    return _is_person(viewer) and viewer.is_staff and viewer.has_perm(STAFF_PERMISSION)
+
+
+def owner_q(*, viewer, prefix: str = "") -> Q:
+    """Applications (reached through `prefix`, e.g. "application__") linked to the viewer's account."""
+    links = ApplicationLink.objects.filter(application=OuterRef(f"{prefix}pk"), account=viewer)
+    return Q(Exists(links))
+
+
+def visible_q(*, viewer, need: Need = Need.STATUS, prefix: str = "", include_staff: bool = True) -> Q:
+    """A filter that keeps only the applications the viewer may see for `need`.
+
+    `prefix` reaches the application from another model (a notification: "application__").
+    With `include_staff=False` staff see only what they own, for lists of "my" files.
     """
-    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+    if not _is_person(viewer):
+        return Q(pk__in=[])
+    if include_staff and _is_staff_reader(viewer) and need in NEEDS_BY_BASIS[Basis.STAFF]:
+        return Q()
+    if need in NEEDS_BY_BASIS[Basis.OWNER]:
+        return owner_q(viewer=viewer, prefix=prefix)
+    return Q(pk__in=[])
+
+
+def needs_of(*, basis: Basis) -> frozenset[Need]:
+    return NEEDS_BY_BASIS[basis]
+
+
+def application_for_viewer(
+    *, viewer, number: str, need: Need = Need.STATUS, request: HttpRequest | None = None
+) -> Application:
+    """The application numbered `number` if the viewer may see it for `need`, else Http404.
+
+    The application comes with its program, client and current stage, and with
+    `viewer_basis` and `viewer_needs` set, so a page can decide what else to show
+    without asking again. A read by anyone but the owner is written to the audit.
+    """
+    if not _is_person(viewer):
         raise Http404
-    queryset = Application.objects.select_related("program", "client", "current_stage")
-    if not (viewer.is_staff and viewer.has_perm("applications.view_application")):
-        queryset = queryset.filter(links__account=viewer)
-    try:
-        return queryset.get(number=normalize_application_number(number))
-    except Application.DoesNotExist:
-        raise Http404 from None
+    queryset = (
+        Application.objects.select_related("program", "client", "current_stage")
+        .annotate(viewer_owns=owner_q(viewer=viewer))
+        .filter(number=normalize_application_number(number))
+    )
+    application = queryset.first()
+    if application is None:
+        raise Http404
+    if application.viewer_owns:
+        basis = Basis.OWNER
+    elif _is_staff_reader(viewer):
+        basis = Basis.STAFF
+    else:
+        raise Http404
+    if need not in NEEDS_BY_BASIS[basis]:
+        raise Http404
+    application.viewer_basis = basis
+    application.viewer_needs = NEEDS_BY_BASIS[basis]
+    if basis is not Basis.OWNER:
+        audit_record(
+            action=AuditAction.CASE_READ,
+            actor=viewer,
+            subject_type="application",
+            subject_id=application.pk,
+            case_number=application.number,
+            basis=basis,
+            request=request,
+            extra={"need": str(need)},
+        )
+    return application
+
+
+def applications_for_viewer(*, viewer, need: Need = Need.STATUS) -> QuerySet[Application]:
+    """The applications the viewer holds personally (not every file staff could open), newest first."""
+    return (
+        Application.objects.filter(visible_q(viewer=viewer, need=need, include_staff=False))
+        .select_related("program", "current_stage")
+        .order_by("-submitted_on", "number")
+    )
+
+
+def recipients_for(*, application_ids, need: Need = Need.STATUS) -> dict[int, list]:
+    """Who should hear about each application, for news that needs `need`: its active owners.
+
+    Staff read files but are not told about them. One query whatever the number of ids.
+    """
+    recipients: dict[int, list] = {}
+    if need not in NEEDS_BY_BASIS[Basis.OWNER]:
+        return recipients
+    links = ApplicationLink.objects.filter(application_id__in=set(application_ids), account__is_active=True)
+    for link in links.select_related("account").order_by("application_id", "account_id"):
+        recipients.setdefault(link.application_id, []).append(link.account)
+    return recipients
 
 
 def application_for_api_client(*, api_client, number: str) -> Application:

@@ -7,27 +7,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from applications.access import application_for_viewer
+from applications.access import Basis, Need, application_for_viewer, applications_for_viewer
 from applications.forms import LinkApplicationForm
 from applications.services import LinkResult, application_link, application_unlink
 from status_tracker.decisions import decision_summary_for_application
 from status_tracker.estimates import estimate_for_application
-from status_tracker.selectors import applications_for_account, stages_for_application, timeline_for_application
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+from core.http import client_ip
+from status_tracker.selectors import stages_for_application, timeline_for_application
 
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    applications = applications_for_account(account=request.user)
+    applications = applications_for_viewer(viewer=request.user)
     return render(request, "applications/list.html", {"applications": applications})
 
 
 @login_required
 def application_detail(request: HttpRequest, number: str) -> HttpResponse:
-    application = application_for_viewer(viewer=request.user, number=number)
+    application = application_for_viewer(viewer=request.user, number=number, request=request)
     stages = stages_for_application(application=application)
     context = {
         "application": application,
@@ -42,7 +39,7 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_safe
 def application_decision(request: HttpRequest, number: str) -> HttpResponse:
-    application = application_for_viewer(viewer=request.user, number=number)
+    application = application_for_viewer(viewer=request.user, number=number, need=Need.DECISION, request=request)
     summary = decision_summary_for_application(application=application)
     if summary is None:
         raise Http404
@@ -55,7 +52,7 @@ def application_link_view(request: HttpRequest) -> HttpResponse:
     form = LinkApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result, application = application_link(
-            account=request.user, ip_address=_client_ip(request), **form.cleaned_data
+            account=request.user, ip_address=client_ip(request), **form.cleaned_data
         )
         if result is LinkResult.LINKED and application is not None:
             messages.success(
@@ -81,12 +78,12 @@ def application_link_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_unlink_view(request: HttpRequest, number: str) -> HttpResponse:
-    application = application_for_viewer(viewer=request.user, number=number)
-    if not application.links.filter(account=request.user).exists():
-        # Staff can read any file but have nothing to unlink.
+    application = application_for_viewer(viewer=request.user, number=number, request=request)
+    if application.viewer_basis is not Basis.OWNER:
+        # Only the client's own account can give up its link; staff have nothing to unlink.
         return redirect("applications:detail", number=application.number)
     if request.method == "POST":
-        application_unlink(account=request.user, application=application, ip_address=_client_ip(request))
+        application_unlink(account=request.user, application=application, ip_address=client_ip(request))
         messages.success(
             request, _("Application %(number)s is no longer linked to your account.") % {"number": application.number}
         )

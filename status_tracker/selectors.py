@@ -50,12 +50,3 @@ def timeline_for_application(*, application: Application) -> QuerySet[StatusEven
         .select_related("stage")
         .order_by("-occurred_at", "-id")
     )
-
-
-def applications_for_account(*, account) -> QuerySet[Application]:
-    """The applications linked to an account, newest submission first (one query)."""
-    return (
-        Application.objects.filter(links__account=account)
-        .select_related("program", "current_stage")
-        .order_by("-submitted_on", "number")
-    )
