@@ -10,9 +10,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from applications.access import Basis, Need, application_for_viewer, applications_for_viewer
 from applications.forms import LinkApplicationForm
 from applications.services import LinkResult, application_link, application_unlink
+from core.http import client_ip
 from status_tracker.decisions import decision_summary_for_application
 from status_tracker.estimates import estimate_for_application
-from core.http import client_ip
 from status_tracker.selectors import stages_for_application, timeline_for_application
 
 
@@ -51,9 +51,7 @@ def application_decision(request: HttpRequest, number: str) -> HttpResponse:
 def application_link_view(request: HttpRequest) -> HttpResponse:
     form = LinkApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result, application = application_link(
-            account=request.user, ip_address=client_ip(request), **form.cleaned_data
-        )
+        result, application = application_link(account=request.user, ip_address=client_ip(request), **form.cleaned_data)
         if result is LinkResult.LINKED and application is not None:
             messages.success(
                 request, _("Application %(number)s is now linked to your account.") % {"number": application.number}
