@@ -145,6 +145,13 @@ def recipients_for(*, application_ids, need: Need = Need.STATUS) -> dict[int, li
     return recipients
 
 
+def audience_q(*, need: Need = Need.STATUS) -> Q:
+    """A filter on applications that keeps those with at least one person to tell (see recipients_for)."""
+    if need not in NEEDS_BY_BASIS[Basis.OWNER]:
+        return Q(pk__in=[])
+    return Q(Exists(ApplicationLink.objects.filter(application=OuterRef("pk"), account__is_active=True)))
+
+
 def application_for_api_client(*, api_client, number: str) -> Application:
     """Return the application numbered `number` for an upstream system, else raise Http404.
 

@@ -42,7 +42,8 @@ from status_tracker.api_errors import (
 )
 from status_tracker.authentication import IsUpstreamClient, ServiceTokenAuthentication
 from status_tracker.estimates import Estimate, estimate_for_application
-from status_tracker.event_input import EventIn, EventInputSerializer
+from status_tracker.event_input import EventInputSerializer
+from status_tracker.events import EventIn
 from status_tracker.ingest import ItemResult, events_ingest
 from status_tracker.models import ApiClient, Decision, IdempotencyRecord, StatusEvent
 from status_tracker.selectors import StageRow, stages_for_application, timeline_for_application

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application, ProgramStage, Stage
 from notifications.models import Kind
 from notifications.outbox import Change, outbox_write
-from status_tracker.event_input import EventIn
+from status_tracker.events import EventIn
 from status_tracker.messages import default_messages, outcome_messages, status_messages
 from status_tracker.models import (
     ApiClient,

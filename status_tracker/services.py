@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from applications.models import Application, Stage
-from status_tracker.event_input import EventIn
+from status_tracker.events import EventIn
 from status_tracker.ingest import ItemResult, events_ingest
 from status_tracker.models import EventKind, StageState, StatusEvent
 

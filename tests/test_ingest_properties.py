@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from applications.models import Application
 from notifications.models import Notification
-from status_tracker.event_input import EventIn
+from status_tracker.events import EventIn
 from status_tracker.ingest import events_ingest
 from status_tracker.models import Decision, EventKind, StageProgress, StatusEvent
 from tests.factories import ApplicationFactory, UserFactory, link
