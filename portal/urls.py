@@ -12,7 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.switch_language, name="set_language"),
-    path("api/v1/", include("status_tracker.api_urls")),
+    path("api/v1/", include("portal.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,4 +1,4 @@
-"""API v1: the public processing times, the upstream endpoints, the schema and its documentation page."""
+"""API v1 wiring: the public processing times, the upstream endpoints, the schema and its documentation page."""
 
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
