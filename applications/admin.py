@@ -1,8 +1,9 @@
 """Admin for programs, stages, clients, applications and the account-linking records."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -20,7 +21,9 @@ from applications.models import (
     Stage,
 )
 from applications.services import application_unlink
+from core.http import client_ip
 from status_tracker.admin import StageProgressInline, StatusEventInline
+from status_tracker.admin_corrections import CORRECT_PERMISSION, case_correct_view
 
 
 class ViewOnlyInline(admin.TabularInline):
@@ -136,8 +139,12 @@ class ApplicationAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_on"
     search_fields = ["number", "client__uci", "client__family_name", "client__given_names"]
     autocomplete_fields = ["client"]
-    # Kept up to date from the status history by status_tracker.services; editing them here would desynchronise them.
+    # Written only by status_tracker.ingest from events: a change goes through "Correct status or decision".
     readonly_fields = [
+        "status",
+        "outcome",
+        "decided_on",
+        "correction",
         "current_stage",
         "last_updated_at",
         "people_ahead",
@@ -147,7 +154,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["number", "client", "program", "submitted_on", "channel", "processing_office"]}),
-        (_("Decision"), {"fields": ["status", "outcome", "decided_on"]}),
+        (_("Status and decision"), {"fields": ["status", "outcome", "decided_on", "correction"]}),
         (
             _("From the status history"),
             {
@@ -163,6 +170,31 @@ class ApplicationAdmin(admin.ModelAdmin):
         ),
     ]
     inlines = [StageProgressInline, StatusEventInline, ApplicationLinkInline]
+    actions = ["correct_selected"]
+
+    def get_urls(self):
+        correct = self.admin_site.admin_view(case_correct_view)
+        return [
+            path("<path:object_id>/correct/", correct, name="applications_application_correct"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("correction"))
+    def correction(self, application: Application) -> str:
+        if application.pk is None:
+            return "-"
+        url = reverse("admin:applications_application_correct", args=[application.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Correct status or decision"))
+
+    @admin.action(description=_("Correct the status or decision of the selected application"))
+    def correct_selected(self, request, queryset):
+        if not request.user.has_perm(CORRECT_PERMISSION):
+            self.message_user(request, _("You may not correct applications."), messages.ERROR)
+            return None
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one application to correct."), messages.WARNING)
+            return None
+        return redirect("admin:applications_application_correct", queryset.get().pk)
 
     @admin.display(description=_("UCI"), ordering="client__uci")
     def client_uci(self, application: Application) -> str:
@@ -211,7 +243,9 @@ class ApplicationLinkAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj: ApplicationLink) -> None:
         # Through the service, so the removal is audited and a client left without links is freed.
-        application_unlink(account=obj.account, application=obj.application)
+        application_unlink(
+            account=obj.account, application=obj.application, actor=request.user, ip_address=client_ip(request)
+        )
 
     def delete_queryset(self, request, queryset) -> None:
         for link in queryset.select_related("account", "application"):

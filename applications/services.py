@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from applications.access import normalize_application_number
 from applications.models import Application, ApplicationLink, Client, LinkAttempt, LinkLock
+from core.audit import audit_record
+from core.models import AuditAction
 
 
 class LinkResult(enum.Enum):
@@ -118,7 +120,17 @@ def application_link(
         if client.account_id is None:
             client.account = account
             client.save(update_fields=["account"])
-        ApplicationLink.objects.get_or_create(account=account, application=application)
+        _link, created = ApplicationLink.objects.get_or_create(account=account, application=application)
+        if created:
+            audit_record(
+                action=AuditAction.CASE_LINKED,
+                actor=account,
+                subject_type="application",
+                subject_id=application.pk,
+                case_number=application.number,
+                basis="identifiers",
+                ip_address=ip_address,
+            )
         LinkAttempt.objects.create(
             account=account,
             application_number=number,
@@ -129,10 +141,23 @@ def application_link(
         return LinkResult.LINKED, application
 
 
-def application_unlink(*, account, application: Application, ip_address: str | None = None) -> None:
-    """Remove the account's access to one application; the last unlink frees the client."""
+def application_unlink(*, account, application: Application, ip_address: str | None = None, actor=None) -> None:
+    """Remove the account's access to one application; the last unlink frees the client.
+
+    `actor` is whoever removed the link when it is not the account itself (staff in admin).
+    """
     with transaction.atomic():
-        ApplicationLink.objects.filter(account=account, application=application).delete()
+        removed, _by_model = ApplicationLink.objects.filter(account=account, application=application).delete()
+        if removed:
+            audit_record(
+                action=AuditAction.CASE_UNLINKED,
+                actor=actor or account,
+                subject_type="application",
+                subject_id=application.pk,
+                case_number=application.number,
+                basis="owner" if actor is None else "staff",
+                ip_address=ip_address,
+            )
         LinkAttempt.objects.create(
             account=account,
             application_number=application.number,

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
+from core.admin import ReadOnlyAdmin
 
 # status_tracker.admin imports this module at its end, once ReadOnlyHistoryAdmin exists.
 from status_tracker.admin import ReadOnlyHistoryAdmin
@@ -35,23 +36,30 @@ class RefusalGroundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
-    """Decisions arrive from upstream; staff may only correct the grounds, the notes and the place."""
+class DecisionAdmin(ReadOnlyAdmin):
+    """Decisions are written only by ingestion: a wrong one is corrected from its application's page."""
 
     list_display = ["application", "outcome", "decided_at", "made_in_canada", "updated_at"]
     list_filter = ["outcome", "made_in_canada", "grounds"]
     list_select_related = ["application"]
     search_fields = ["application__number"]
     date_hierarchy = "decided_at"
-    filter_horizontal = ["grounds"]
-    fields = ["application", "outcome", "decided_at", "made_in_canada", "grounds", "officer_notes", "event"]
-    readonly_fields = ["application", "outcome", "decided_at", "event"]
+    fields = [
+        "application",
+        "outcome",
+        "decided_at",
+        "made_in_canada",
+        "grounds",
+        "officer_notes",
+        "event",
+        "correction",
+    ]
+    readonly_fields = fields
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    @admin.display(description=_("correction"))
+    def correction(self, decision: Decision) -> str:
+        url = reverse("admin:applications_application_correct", args=[decision.application_id])
+        return format_html('<a href="{}">{}</a>', url, _("Correct status or decision"))
 
 
 @admin.register(Holiday)

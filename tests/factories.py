@@ -57,3 +57,26 @@ def link(*, user, application) -> ApplicationLink:
         client.account = user
         client.save(update_fields=["account"])
     return ApplicationLink.objects.create(account=user, application=application)
+
+
+def decide(application, *, outcome: str, occurred_at=None, grounds=(), notes: str = "", made_in_canada=None):
+    """Decide `application` the only way the portal allows: a decision event through ingestion."""
+    from status_tracker.events import EventIn
+    from status_tracker.ingest import ItemResult, events_ingest
+    from status_tracker.models import EventKind
+
+    event = EventIn(
+        event_id=f"decision-{application.number}-{outcome}",
+        application_number=application.number,
+        occurred_at=occurred_at or timezone.now(),
+        kind=EventKind.DECISION,
+        outcome=outcome,
+        grounds=tuple(grounds),
+        notes=notes,
+        made_in_canada=made_in_canada,
+    )
+    (item,) = events_ingest(events=[event], notify=False)
+    if item.result != ItemResult.APPLIED:
+        raise ValueError(f"decision not applied: {item.result} {item.reason}")
+    application.refresh_from_db()
+    return application

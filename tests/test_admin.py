@@ -22,6 +22,8 @@ from applications.models import (
     ProgramStage,
     Stage,
 )
+from core.audit import audit_record
+from core.models import AuditAction
 from notifications.models import Notification, NotificationPreference
 from portal.models import User
 from status_tracker.admin import NewestEventsFormSet
@@ -132,6 +134,13 @@ def one_of_everything(applicant, applicant_application):
         last_error="400 Bad Request",
     )
     NotificationPreference.objects.create(user=applicant, daily_digest=True)
+    audit_record(
+        action=AuditAction.CASE_READ,
+        subject_type="application",
+        subject_id=applicant_application.pk,
+        case_number=applicant_application.number,
+        basis="staff",
+    )
     return applicant_application
 
 
@@ -175,6 +184,7 @@ def test_only_the_expected_models_are_closed_to_adding(admin_user, rf):
         if not model_admin.has_add_permission(request)
     }
     assert closed == {
+        "core.auditevent",
         "applications.applicationlink",
         "applications.linkattempt",
         "applications.linklock",
@@ -434,28 +444,7 @@ def posted_back(response, **changes) -> dict:
     return data
 
 
-def test_an_administrator_can_record_a_decision(admin_client, applicant_application):
-    record_history(applicant_application, 2)
-    url = admin_url(Application, "change", applicant_application.pk)
-    data = posted_back(
-        admin_client.get(url), status="closed", outcome="approved", decided_on=timezone.localdate().isoformat()
-    )
-    response = admin_client.post(url, data)
-    assert response.status_code == 302
-    applicant_application.refresh_from_db()
-    assert applicant_application.outcome == Application.Outcome.APPROVED
-    assert applicant_application.events.count() == 2
-    assert applicant_application.current_stage is not None
-
-
-def test_it_refuses_to_close_an_application_without_an_outcome(admin_client, applicant_application):
-    url = admin_url(Application, "change", applicant_application.pk)
-    data = posted_back(admin_client.get(url), status="closed", outcome="", decided_on="")
-    response = admin_client.post(url, data)
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors
-    applicant_application.refresh_from_db()
-    assert applicant_application.status == Application.Status.RECEIVED
+# Recording a decision by hand is a correction submitted as an event: tests/test_case_corrections.py.
 
 
 def test_saving_an_application_leaves_the_stage_set_by_the_history_alone(admin_client, applicant_application):

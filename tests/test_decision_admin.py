@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from status_tracker.models import Decision, Holiday, RefusalGround, StalledApplication
-from status_tracker.services import application_close
-from tests.factories import ApplicationFactory, UserFactory
+from tests.factories import ApplicationFactory, UserFactory, decide
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +42,7 @@ def test_the_stalled_list_shows_open_files_without_news_the_quietest_first(admin
     recent = quiet_application(days_quiet=10, number="E900000010")
     new_and_silent = quiet_application(days_quiet=None, submitted_days_ago=20, number="E900000020")
     closed = quiet_application(days_quiet=300, number="E900000300")
-    application_close(application=closed, outcome="approved", decided_on=timezone.localdate())
+    decide(closed, outcome="approved")
 
     response = admin_client.get(admin_url(StalledApplication, "changelist"))
     assert response.status_code == 200
@@ -119,17 +118,14 @@ def test_staff_can_edit_a_grounds_wording(admin_client):
     assert (ground.title_en, ground.explanation_en) == ("Your past travel", "New wording.")
 
 
-def test_a_decision_page_in_admin_lets_staff_correct_grounds_but_not_the_outcome(admin_client):
+def test_a_decision_page_in_admin_is_read_only_and_leads_to_the_correction(admin_client):
     application = ApplicationFactory()
-    application_close(application=application, outcome="refused", decided_on=timezone.localdate())
-    decision = Decision.objects.create(
-        application=application, outcome="refused", decided_at=timezone.now(), made_in_canada=None
-    )
+    decide(application, outcome="refused")
+    decision = Decision.objects.get(application=application)
     response = admin_client.get(admin_url(Decision, "change", decision.pk))
     assert response.status_code == 200
-    form = response.context["adminform"].form
-    assert "grounds" in form.fields and "officer_notes" in form.fields
-    assert "outcome" not in form.fields and "application" not in form.fields
+    assert not response.context["adminform"].form.fields
+    assert reverse("admin:applications_application_correct", args=[application.pk]) in response.content.decode()
     assert admin_client.get(admin_url(Decision, "add")).status_code == 403
     assert admin_client.get(admin_url(Decision, "changelist")).status_code == 200
 
