@@ -3,18 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-
-class Bilingual:
-    """Pick the English or French column of a field pair for the active language."""
-
-    def localized(self, field: str) -> str:
-        language = (translation.get_language() or "en")[:2]
-        value = getattr(self, f"{field}_{language}", "") or getattr(self, f"{field}_en", "")
-        return value
+from core.i18n import Bilingual
 
 
 class Language(models.TextChoices):

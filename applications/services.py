@@ -2,7 +2,6 @@
 
 import datetime
 import enum
-import unicodedata
 
 from django.conf import settings
 from django.db import transaction
@@ -12,19 +11,13 @@ from applications.access import normalize_application_number
 from applications.models import Application, ApplicationLink, Client, LinkAttempt, LinkLock
 from core.audit import audit_record
 from core.models import AuditAction
+from core.text import fold
 
 
 class LinkResult(enum.Enum):
     LINKED = "linked"
     MISMATCH = "mismatch"
     LOCKED = "locked"
-
-
-def _fold(text: str) -> str:
-    """Compare names the way a person would: ignore case, accents and extra spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(without_accents.casefold().replace("-", " ").split())
 
 
 def _digits(text: str) -> str:
@@ -43,7 +36,7 @@ def _identifiers_match(
         return _digits(uci) == client.uci
     return (
         bool(family_name)
-        and _fold(family_name) == _fold(client.family_name)
+        and fold(family_name) == fold(client.family_name)
         and date_of_birth == client.date_of_birth
         and country_of_birth.upper() == str(client.country_of_birth.code).upper()
     )

@@ -10,9 +10,10 @@ import enum
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from applications.models import Application, Program
+from core.i18n import active_language
 from status_tracker.models import Decision, Holiday, RefusalGround
 
 # IRPA s.72(2)(b): the application for leave is filed within 15 days for a matter arising
@@ -149,7 +150,7 @@ class GroundShown:
 
 def _ground_shown(ground: RefusalGround) -> GroundShown:
     reference = ground.legal_reference
-    if (translation.get_language() or "en")[:2] == "fr":
+    if active_language() == "fr":
         for english, french in FRENCH_LEGAL_ABBREVIATIONS.items():
             reference = reference.replace(english, french)
     return GroundShown(code=ground.code, title=ground.title, explanation=ground.explanation, legal_reference=reference)

@@ -4,10 +4,10 @@ Used when upstream sends no message of its own. Both languages are rendered
 at write time and stored, so history reads the same forever after.
 """
 
-from django.utils import translation
 from django.utils.translation import gettext
 
 from applications.models import Stage
+from core.i18n import in_both_languages
 from status_tracker.models import StageState
 
 
@@ -24,11 +24,7 @@ def _sentence(*, stage_name: str, state: str) -> str:
 
 def default_messages(*, stage: Stage, state: str) -> tuple[str, str]:
     """Return the (English, French) message for `stage` reaching `state`."""
-    with translation.override("en"):
-        english = _sentence(stage_name=stage.name_en, state=state)
-    with translation.override("fr"):
-        french = _sentence(stage_name=stage.name_fr, state=state)
-    return english, french
+    return in_both_languages(lambda: _sentence(stage_name=stage.localized("name"), state=state))
 
 
 def _status_sentence(status: str) -> str:
@@ -48,19 +44,11 @@ def _outcome_sentence(outcome: str) -> str:
     return sentences[outcome]
 
 
-def _in_both_languages(sentence, value: str) -> tuple[str, str]:
-    with translation.override("en"):
-        english = sentence(value)
-    with translation.override("fr"):
-        french = sentence(value)
-    return english, french
-
-
 def status_messages(*, status: str) -> tuple[str, str]:
     """Return the (English, French) message for the overall status becoming `status`."""
-    return _in_both_languages(_status_sentence, status)
+    return in_both_languages(lambda: _status_sentence(status))
 
 
 def outcome_messages(*, outcome: str) -> tuple[str, str]:
     """Return the (English, French) message for a decision with `outcome`."""
-    return _in_both_languages(_outcome_sentence, outcome)
+    return in_both_languages(lambda: _outcome_sentence(outcome))

@@ -5,7 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from applications.models import Application, Bilingual, Stage
+from applications.models import Application, Stage
+from core.i18n import Bilingual
 
 
 class StageState(models.TextChoices):
