@@ -389,7 +389,7 @@ def explain(today) -> dict[str, str]:
     """EXPLAIN (ANALYZE, BUFFERS) of the figures and stage queries as the portal runs them."""
     from django.db import connection
 
-    from status_tracker import processing_times
+    from processing_times import figures as processing_times
 
     plans = {}
     for name, function in (
@@ -475,7 +475,7 @@ def variants(*, today, runs: int) -> dict:
     from django.db import connection
 
     from applications.models import Program
-    from status_tracker import processing_times
+    from processing_times import figures as processing_times
 
     end = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(), tzinfo=datetime.UTC)
     longest = max(Program.objects.values_list("processing_window_days", flat=True))
@@ -542,7 +542,7 @@ def measure(*, runs: int, explain_plans: bool, with_variants: bool = True) -> di
     from django.db import connection
     from django.utils import timezone
 
-    from status_tracker import processing_times
+    from processing_times import figures as processing_times
 
     today = timezone.localdate()
     with connection.cursor() as cursor:
