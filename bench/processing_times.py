@@ -403,7 +403,7 @@ def explain(today) -> dict[str, str]:
     return plans
 
 
-# Suggested changes to status_tracker/processing_times.py, measured side by side with the current code.
+# Suggested changes to processing_times/figures.py, measured side by side with the current code.
 # Rows decided before the longer of the program's window and the 91-day pace window cannot count in any
 # figure: leave them out before the join with the clients (the only change is the last WHERE line).
 FIGURES_PREFILTERED_SQL = """
