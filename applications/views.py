@@ -11,8 +11,8 @@ from applications.access import Basis, Need, application_for_viewer, application
 from applications.forms import LinkApplicationForm
 from applications.services import LinkResult, application_link, application_unlink
 from core.http import client_ip
+from processing_times.estimates import estimate_for_application
 from status_tracker.decisions import decision_summary_for_application
-from status_tracker.estimates import estimate_for_application
 from status_tracker.selectors import stages_for_application, timeline_for_application
 
 

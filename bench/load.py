@@ -490,8 +490,8 @@ def nightly_snapshots_ensure() -> float | None:
     the job does not exist in this version of the code.
     """
     try:
-        from status_tracker.models import ProcessingTimeSnapshot
-        from status_tracker.processing_times import processing_times_snapshot
+        from processing_times.figures import processing_times_snapshot
+        from processing_times.models import ProcessingTimeSnapshot
     except ImportError:
         return None
     from django.utils import timezone

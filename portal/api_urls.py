@@ -3,13 +3,14 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from status_tracker import api, api_upstream
+from processing_times.api import ProcessingTimesApi
+from status_tracker import api_upstream
 from status_tracker.api_errors import api_not_found
 
 app_name = "api"
 
 urlpatterns = [
-    path("processing-times/", api.ProcessingTimesApi.as_view(), name="processing_times"),
+    path("processing-times/", ProcessingTimesApi.as_view(), name="processing_times"),
     path("events/", api_upstream.EventsIngestApi.as_view(), name="events"),
     # Any number at all, even with a slash or a newline in it, reaches the view and gets a problem body.
     re_path(

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "core",
     "applications",
     "status_tracker",
+    "processing_times",
     "notifications",
     "enquiries",
 ]
@@ -150,7 +151,7 @@ CELERY_TASK_IGNORE_RESULT = True
 # Every periodic job, in one place.
 CELERY_BEAT_SCHEDULE = {
     "processing-times-nightly": {
-        "task": "status_tracker.tasks.processing_times_nightly",
+        "task": "processing_times.tasks.processing_times_nightly",
         "schedule": crontab(hour=2, minute=30),
     },
     "notifications-sweep": {
@@ -163,7 +164,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Each morning, once the nightly figures it reads are fresh.
     "overdue-alerts-daily": {
-        "task": "status_tracker.tasks.overdue_alerts_daily",
+        "task": "processing_times.tasks.overdue_alerts_daily",
         "schedule": crontab(hour=6, minute=0),
     },
     "idempotency-records-purge": {

@@ -19,7 +19,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("applications/", include("applications.urls")),
-    path("processing-times/", include("status_tracker.urls")),
+    path("processing-times/", include("processing_times.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 )

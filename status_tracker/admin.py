@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import ProgramStage
 from status_tracker.admin_import import EventImportAdminMixin
-from status_tracker.models import ProcessingTimeSnapshot, StageDurationSnapshot, StageProgress, StatusEvent
+from status_tracker.models import StageProgress, StatusEvent
 
 
 class ReadOnlyHistoryAdmin(admin.ModelAdmin):
@@ -107,35 +107,6 @@ class StageProgressAdmin(ReadOnlyHistoryAdmin):
     list_filter = ["state", "stage", "application__program"]
     search_fields = ["application__number", "application__client__uci"]
     ordering = ["application__number", "stage__code"]
-
-
-@admin.register(ProcessingTimeSnapshot)
-class ProcessingTimeSnapshotAdmin(ReadOnlyHistoryAdmin):
-    """Written only by the nightly computation; kept for the trend."""
-
-    list_display = [
-        "computed_on",
-        "program",
-        "country",
-        "sample_size",
-        "p50_days",
-        "p80_days",
-        "p90_days",
-        "waiting_count",
-        "monthly_output",
-    ]
-    list_filter = ["program", "computed_on"]
-    list_select_related = ["program"]
-    date_hierarchy = "computed_on"
-    search_fields = ["program__code", "country"]
-
-
-@admin.register(StageDurationSnapshot)
-class StageDurationSnapshotAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["computed_on", "program", "stage", "sample_size", "p50_days", "p80_days"]
-    list_filter = ["program", "stage", "computed_on"]
-    list_select_related = ["program", "stage"]
-    date_hierarchy = "computed_on"
 
 
 # Admin pages kept in their own modules; importing them registers them.

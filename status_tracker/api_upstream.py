@@ -33,6 +33,7 @@ from rest_framework.views import APIView
 
 from applications.access import application_for_api_client, normalize_application_number
 from applications.models import Application
+from processing_times.estimates import Estimate, estimate_for_application
 from status_tracker.api_errors import (
     PROBLEM_CONTENT_TYPE,
     IdempotencyConflict,
@@ -41,7 +42,6 @@ from status_tracker.api_errors import (
     printable,
 )
 from status_tracker.authentication import IsUpstreamClient, ServiceTokenAuthentication
-from status_tracker.estimates import Estimate, estimate_for_application
 from status_tracker.event_input import EventInputSerializer
 from status_tracker.events import EventIn
 from status_tracker.ingest import ItemResult, events_ingest

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from applications.models import Application, Program
+from core.dates import add_years
 from core.i18n import active_language
 from status_tracker.models import Decision, Holiday, RefusalGround
 
@@ -181,13 +182,6 @@ class DecisionSummary:
         return self.barred_until is None or self.barred_until <= timezone.localdate()
 
 
-def _years_later(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def decision_summary_for_application(*, application: Application) -> DecisionSummary | None:
     """The decision page's content; None when the application has no decision yet.
 
@@ -210,7 +204,7 @@ def decision_summary_for_application(*, application: Application) -> DecisionSum
             citizenship=application.program.category == Program.Category.CITIZENSHIP,
         )
         if any(ground.code == MISREPRESENTATION_CODE for ground in grounds):
-            barred_until = _years_later(decided_on, MISREPRESENTATION_BAR_YEARS)
+            barred_until = add_years(decided_on, years=MISREPRESENTATION_BAR_YEARS)
     elif decision.outcome == Application.Outcome.APPROVED:
         next_steps = next_steps_for_program(program=application.program)
     return DecisionSummary(

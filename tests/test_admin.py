@@ -26,15 +26,14 @@ from core.audit import audit_record
 from core.models import AuditAction
 from notifications.models import Notification, NotificationPreference
 from portal.models import User
+from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
 from status_tracker.admin import NewestEventsFormSet
 from status_tracker.models import (
     ApiClient,
     Decision,
     Holiday,
     IdempotencyRecord,
-    ProcessingTimeSnapshot,
     RefusalGround,
-    StageDurationSnapshot,
     StageProgress,
     StatusEvent,
 )
@@ -189,10 +188,10 @@ def test_only_the_expected_models_are_closed_to_adding(admin_user, rf):
         "applications.linkattempt",
         "applications.linklock",
         "notifications.notification",
+        "processing_times.processingtimesnapshot",
+        "processing_times.stagedurationsnapshot",
         "status_tracker.decision",
-        "status_tracker.processingtimesnapshot",
         "status_tracker.stalledapplication",
-        "status_tracker.stagedurationsnapshot",
         "status_tracker.stageprogress",
         "status_tracker.statusevent",
     }

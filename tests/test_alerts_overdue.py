@@ -11,11 +11,11 @@ from django.utils import timezone
 from applications.models import Program
 from notifications.models import Channel, Kind, Notification, NotificationPreference, State
 from notifications.outbox import Change, outbox_write
-from status_tracker.alerts import overdue_alerts_create, overdue_applications_to_alert
-from status_tracker.estimates import estimate_for_application
-from status_tracker.models import ProcessingTimeSnapshot
+from processing_times.alerts import overdue_alerts_create, overdue_applications_to_alert
+from processing_times.estimates import estimate_for_application
+from processing_times.models import ProcessingTimeSnapshot
+from processing_times.tasks import overdue_alerts_daily
 from status_tracker.services import application_close
-from status_tracker.tasks import overdue_alerts_daily
 from tests.factories import ApplicationFactory, ClientFactory, UserFactory, link
 
 pytestmark = pytest.mark.django_db
@@ -216,6 +216,6 @@ def test_the_daily_task_alerts_as_of_today():
 
 def test_the_daily_task_is_in_the_beat_schedule():
     entry = settings.CELERY_BEAT_SCHEDULE["overdue-alerts-daily"]
-    assert entry["task"] == "status_tracker.tasks.overdue_alerts_daily"
+    assert entry["task"] == "processing_times.tasks.overdue_alerts_daily"
     assert entry["schedule"].hour == {6}
     assert entry["schedule"].minute == {0}

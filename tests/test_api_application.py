@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from applications.access import application_for_api_client
 from applications.models import Program, Stage
+from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
 from status_tracker.authentication import api_client_create, api_client_revoke
 from status_tracker.events import EventIn
 from status_tracker.ingest import events_ingest
-from status_tracker.models import ProcessingTimeSnapshot, StageDurationSnapshot
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db

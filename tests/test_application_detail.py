@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Stage
-from status_tracker.processing_times import processing_times_snapshot
+from processing_times.figures import processing_times_snapshot
 from status_tracker.services import status_event_record
 from tests.factories import ApplicationFactory, link
 

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 
 from applications.demo_history import demo_history_load
 from applications.models import Application, Program
-from status_tracker.backtest import backtest
-from status_tracker.management.commands.backtest_estimates import months_before
+from processing_times.backtest import backtest
+from processing_times.management.commands.backtest_estimates import months_before
 from tests.factories import ClientFactory
 
 D0 = datetime.date(2025, 1, 6)

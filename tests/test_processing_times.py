@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from applications.models import Application, Program, Stage
-from status_tracker import processing_times
-from status_tracker.models import ProcessingTimeSnapshot, StageDurationSnapshot
-from status_tracker.processing_times import percentile_cont, processing_times_snapshot
+from processing_times import figures as processing_times
+from processing_times.figures import percentile_cont, processing_times_snapshot
+from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
 from status_tracker.services import status_event_record
 from tests.factories import ApplicationFactory, ClientFactory
 
@@ -171,7 +171,7 @@ def test_the_command_backfills_month_ends_for_the_trend(study_permits, capsys):
 
 
 def test_the_nightly_task_writes_todays_snapshot(study_permits):
-    from status_tracker.tasks import processing_times_nightly
+    from processing_times.tasks import processing_times_nightly
 
     assert processing_times_nightly.delay().get() > 0
     assert ProcessingTimeSnapshot.objects.filter(computed_on=timezone.localdate()).exists()

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Program
-from status_tracker.models import ProcessingTimeSnapshot
+from processing_times.models import ProcessingTimeSnapshot
 
 TODAY = datetime.date(2026, 11, 22)
 

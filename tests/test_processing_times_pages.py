@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from applications.models import Program
-from status_tracker.models import ProcessingTimeSnapshot
-from status_tracker.processing_times import processing_times_snapshot
+from processing_times.figures import processing_times_snapshot
+from processing_times.models import ProcessingTimeSnapshot
 from tests.factories import ApplicationFactory, ClientFactory
 
 TODAY = datetime.date(2026, 11, 22)

@@ -278,8 +278,8 @@ def test_it_refuses_to_run_when_debug_is_off(settings):
 @pytest.mark.django_db
 def test_with_history_every_open_demo_application_gets_a_personal_estimate(client):
     from applications.models import Application
-    from status_tracker.estimates import estimate_for_application
-    from status_tracker.models import ProcessingTimeSnapshot
+    from processing_times.estimates import estimate_for_application
+    from processing_times.models import ProcessingTimeSnapshot
 
     call_command("seed_demo", "--history", "2000", stdout=io.StringIO())
     assert Application.objects.filter(number__startswith="H").count() >= 2000

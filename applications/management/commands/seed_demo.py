@@ -1,6 +1,5 @@
 """`manage.py seed_demo`: load demo applications and accounts, then say how to sign in."""
 
-import datetime
 import time
 
 from django.conf import settings
@@ -10,8 +9,9 @@ from django.utils import timezone, translation
 
 from applications import demo
 from applications.demo_history import DEFAULT_FINALIZED, demo_history_load
-from status_tracker.models import ProcessingTimeSnapshot
-from status_tracker.processing_times import processing_times_snapshot
+from core.dates import month_ends_before
+from processing_times.figures import processing_times_snapshot
+from processing_times.models import ProcessingTimeSnapshot
 
 TREND_MONTHS = 12
 
@@ -60,11 +60,7 @@ class Command(BaseCommand):
         Dates that already have snapshots are left alone; the nightly job keeps today's current.
         """
         today = timezone.localdate()
-        month_end = today.replace(day=1) - datetime.timedelta(days=1)
-        dates = []
-        for _ in range(TREND_MONTHS):
-            dates.append(month_end)
-            month_end = month_end.replace(day=1) - datetime.timedelta(days=1)
+        dates = month_ends_before(today, count=TREND_MONTHS)
         done = set(
             ProcessingTimeSnapshot.objects.filter(computed_on__in=[*dates, today]).values_list("computed_on", flat=True)
         )

@@ -14,13 +14,9 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from applications.models import Application, Program
-from status_tracker.models import (
-    DAYS_PER_MONTH,
-    ProcessingTimeSnapshot,
-    StageDurationSnapshot,
-    StageProgress,
-    StageState,
-)
+from core.dates import DAYS_PER_MONTH
+from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
+from status_tracker.models import StageProgress, StageState
 
 # Below this many decisions we publish no percentile rather than a noisy one.
 MINIMUM_SAMPLE = 30

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from status_tracker import views
+from processing_times import views
 
 app_name = "processing_times"
 

@@ -1,20 +1,19 @@
 """`manage.py backtest_estimates`: how often were files decided within the processing times we published?"""
 
-import calendar
 import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from status_tracker.backtest import BacktestRow, backtest
-from status_tracker.processing_times import MINIMUM_SAMPLE
+from core.dates import add_months
+from processing_times.backtest import BacktestResult, BacktestRow, backtest
+from processing_times.figures import MINIMUM_SAMPLE
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` months earlier (the month's last day when it is shorter)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    return add_months(day, months=-months)
 
 
 def _share(value: float | None) -> str:
@@ -54,6 +53,24 @@ def _cells(row: BacktestRow) -> tuple:
         _abs_days(row.median_abs_error_days),
         _days(row.median_bias_days),
     )
+
+
+def _tables(result: BacktestResult) -> list[str]:
+    """One row per program, the total, then one row per month of submission, each block after a blank line."""
+    rule = _line("-" * width for _title, width, _align in COLUMNS)
+    return [
+        "",
+        _line(title for title, _width, _align in COLUMNS),
+        rule,
+        *(_line(_cells(row)) for row in result.programs),
+        rule,
+        _line(_cells(result.overall)),
+        "",
+        "By month of submission:",
+        _line(("Month", *(title for title, _width, _align in COLUMNS[1:]))),
+        *(_line(_cells(row)) for row in result.months),
+        "",
+    ]
 
 
 class Command(BaseCommand):
@@ -101,19 +118,8 @@ class Command(BaseCommand):
                 write(f"{result.still_open} applications submitted in that period are still open.")
             return
 
-        write("")
-        write(_line(title for title, _width, _align in COLUMNS))
-        write(_line("-" * width for _title, width, _align in COLUMNS))
-        for row in result.programs:
-            write(_line(_cells(row)))
-        write(_line("-" * width for _title, width, _align in COLUMNS))
-        write(_line(_cells(result.overall)))
-        write("")
-        write("By month of submission:")
-        write(_line(("Month", *(title for title, _width, _align in COLUMNS[1:]))))
-        for row in result.months:
-            write(_line(_cells(row)))
-        write("")
+        for line in _tables(result):
+            write(line)
         overall = result.overall
         write(
             f"Overall: {_share(overall.share_within_p80)} decided within the 80th percentile (aim: about 80%), "

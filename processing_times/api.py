@@ -13,9 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from processing_times.figures import ALL_COUNTRIES
+from processing_times.selectors import program_figures_latest, program_trend, programs_for_public
 from status_tracker.api_errors import ProblemSerializer
-from status_tracker.processing_times import ALL_COUNTRIES
-from status_tracker.selectors_public import program_figures_latest, program_trend, programs_for_public
 
 # The figures change once a night; ten minutes of staleness costs nothing.
 CACHE_SECONDS = 10 * 60

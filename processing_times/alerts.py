@@ -12,12 +12,13 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from applications.models import Application, ApplicationLink, Program
+from applications.access import audience_q
+from applications.models import Application, Program
 from notifications.models import Kind, Notification
 from notifications.outbox import Change, outbox_write
-from status_tracker.estimates import normal_processing_time
-from status_tracker.models import ProcessingTimeSnapshot
-from status_tracker.processing_times import ALL_COUNTRIES, MINIMUM_SAMPLE
+from processing_times.estimates import normal_processing_time
+from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE
+from processing_times.models import ProcessingTimeSnapshot
 
 # Applications handed to the outbox per transaction: bounded work and locks per commit.
 BATCH_SIZE = 500
@@ -71,11 +72,10 @@ def overdue_condition(*, as_of: datetime.date) -> Q:
 def overdue_applications_to_alert(*, as_of: datetime.date) -> QuerySet[Application]:
     """Open, linked applications past normal processing time whose clients were not told yet."""
     already_alerted = Notification.objects.filter(application=OuterRef("pk"), kind=Kind.OVERDUE)
-    linked = ApplicationLink.objects.filter(application=OuterRef("pk"))
     return (
         Application.objects.exclude(status=Application.Status.CLOSED)
         .filter(overdue_condition(as_of=as_of))
-        .filter(Exists(linked))
+        .filter(audience_q())
         .exclude(Exists(already_alerted))
         .order_by("pk")
     )

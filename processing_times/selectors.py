@@ -15,8 +15,9 @@ from django.db.models import Max, Q
 from django.db.models.functions import TruncMonth
 
 from applications.models import Program
-from status_tracker.models import DAYS_PER_MONTH, ProcessingTimeSnapshot
-from status_tracker.processing_times import ALL_COUNTRIES, MINIMUM_SAMPLE
+from core.dates import DAYS_PER_MONTH, month_starts
+from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE
+from processing_times.models import ProcessingTimeSnapshot
 
 TREND_MONTHS = 12
 
@@ -142,17 +143,12 @@ def program_figures_latest(*, programs: list[Program], overall_only: bool = Fals
     return result
 
 
-def _month_start(day: datetime.date, months_back: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 - months_back
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def program_trend(*, program: Program, country: str = ALL_COUNTRIES, today: datetime.date) -> list[TrendPoint]:
     """The last snapshot of each of the last 12 months (this one included), oldest first (one query).
 
     Months without a snapshot come back with `figures=None`, so that they show as gaps.
     """
-    months = [_month_start(today, back) for back in reversed(range(TREND_MONTHS))]
+    months = month_starts(through=today, count=TREND_MONTHS)
     in_range = ProcessingTimeSnapshot.objects.filter(
         program=program, country=country, computed_on__gte=months[0], computed_on__lte=today
     )

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from applications.models import Program
-from status_tracker.charts import trend_chart_svg
-from status_tracker.models import DAYS_PER_MONTH
-from status_tracker.processing_times import ALL_COUNTRIES, MINIMUM_SAMPLE
-from status_tracker.selectors_public import (
+from core.dates import DAYS_PER_MONTH
+from processing_times.charts import trend_chart_svg
+from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE
+from processing_times.selectors import (
     ProgramFigures,
     PublishedFigures,
     alphabetical_key,

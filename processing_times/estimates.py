@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from applications.models import Application, Program
-from status_tracker.models import DAYS_PER_MONTH, ProcessingTimeSnapshot, StageDurationSnapshot
-from status_tracker.processing_times import ALL_COUNTRIES, MINIMUM_SAMPLE
+from core.dates import DAYS_PER_MONTH
+from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE
+from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from status_tracker.processing_times import processing_times_snapshot
+from core.dates import month_ends_before
+from processing_times.figures import processing_times_snapshot
 
 
 class Command(BaseCommand):
@@ -29,11 +30,7 @@ class Command(BaseCommand):
         if backfill_months < 0:
             raise CommandError("--backfill-months cannot be negative.")
         started = time.perf_counter()
-        month_end = day.replace(day=1) - datetime.timedelta(days=1)
-        past_days = []
-        for _ in range(backfill_months):
-            past_days.append(month_end)
-            month_end = month_end.replace(day=1) - datetime.timedelta(days=1)
+        past_days = month_ends_before(day, count=backfill_months)
         rows = sum(processing_times_snapshot(as_of=past, refresh_queue=False) for past in reversed(past_days))
         rows += processing_times_snapshot(as_of=day, refresh_queue=day == timezone.localdate())
         elapsed = time.perf_counter() - started

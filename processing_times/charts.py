@@ -8,6 +8,7 @@ dash pattern and marker shape as well as colour, and every point has a
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils import formats
 from django.utils.dateformat import format as date_format
@@ -15,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from status_tracker.selectors_public import TrendPoint
+from processing_times.selectors import TrendPoint
 
 WIDTH = 720
 HEIGHT = 380
@@ -107,49 +108,43 @@ def trend_description(points: list[TrendPoint]) -> str:
     return " ".join(sentences)
 
 
-def trend_chart_svg(*, points: list[TrendPoint], title: str, id_prefix: str = "trend-chart") -> SafeString:
-    """An SVG line chart of the 80th and 50th percentiles, one slot per month, ready to inline in HTML."""
-    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
-    largest = max((point.p80_days or 0 for point in points), default=0)
-    axis_top, step = nice_axis_maximum(largest)
-    slot = PLOT_WIDTH / max(len(points), 1)
+@dataclass(frozen=True)
+class _Plot:
+    """Where a month and a number of days land: one slot per month, days up to the axis top."""
 
-    def x_of(index: int) -> float:
-        return LEFT + slot * (index + 0.5)
+    slot: float
+    axis_top: int
 
-    def y_of(days: float) -> float:
-        return TOP + PLOT_HEIGHT - days / axis_top * PLOT_HEIGHT
+    def x_of(self, index: int) -> float:
+        return LEFT + self.slot * (index + 0.5)
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="trend-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-labelledby="{title_id} {desc_id}" focusable="false">',
-        _element("title", escape(title), id=title_id),
-        _element("desc", escape(trend_description(points)), id=desc_id),
-    ]
+    def y_of(self, days: float) -> float:
+        return TOP + PLOT_HEIGHT - days / self.axis_top * PLOT_HEIGHT
 
-    # Legend, above the plot, one line per series so that long translations fit.
+
+def _legend() -> list[str]:
+    """Above the plot, one line per series so that long translations fit."""
     p80_label = _("8 in 10 decided within (80th percentile)")
     p50_label = _("Half decided within (50th percentile, or median)")
-    parts.append('<g class="trend-chart__legend">')
-    parts.append(
+    return [
+        '<g class="trend-chart__legend">',
         f'<line x1="{LEFT}" y1="16" x2="{LEFT + 36}" y2="16" stroke="{P80_COLOUR}" stroke-width="3"></line>'
-        f'<circle cx="{LEFT + 18}" cy="16" r="5.5" fill="{P80_COLOUR}"></circle>'
-    )
-    parts.append(_element("text", escape(p80_label), x=str(LEFT + 46), y="21", fill=TEXT_COLOUR))
-    parts.append(
+        f'<circle cx="{LEFT + 18}" cy="16" r="5.5" fill="{P80_COLOUR}"></circle>',
+        _element("text", escape(p80_label), x=str(LEFT + 46), y="21", fill=TEXT_COLOUR),
         f'<line x1="{LEFT}" y1="42" x2="{LEFT + 36}" y2="42" stroke="{P50_COLOUR}" stroke-width="3" '
         f'stroke-dasharray="{P50_DASHES}"></line>'
         f'<rect x="{LEFT + 13}" y="37" width="10" height="10" fill="#ffffff" stroke="{P50_COLOUR}" '
-        f'stroke-width="2.5"></rect>'
-    )
-    parts.append(_element("text", escape(p50_label), x=str(LEFT + 46), y="47", fill=TEXT_COLOUR))
-    parts.append("</g>")
+        f'stroke-width="2.5"></rect>',
+        _element("text", escape(p50_label), x=str(LEFT + 46), y="47", fill=TEXT_COLOUR),
+        "</g>",
+    ]
 
-    # Vertical axis: gridlines and labelled ticks, in days.
-    parts.append('<g class="trend-chart__axis">')
-    parts.append(_element("text", escape(_("Days")), x="8", y=str(TOP - 16), fill=TEXT_COLOUR))
-    for value in range(0, axis_top + 1, step):
-        y = _number(y_of(value))
+
+def _days_axis(plot: _Plot, step: int) -> list[str]:
+    """The vertical axis: gridlines and labelled ticks, in days."""
+    parts = [_element("text", escape(_("Days")), x="8", y=str(TOP - 16), fill=TEXT_COLOUR)]
+    for value in range(0, plot.axis_top + 1, step):
+        y = _number(plot.y_of(value))
         parts.append(
             f'<line x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}" stroke="{GRID_COLOUR}" stroke-width="1"></line>'
         )
@@ -161,43 +156,38 @@ def trend_chart_svg(*, points: list[TrendPoint], title: str, id_prefix: str = "t
         f'<line x1="{LEFT}" y1="{TOP + PLOT_HEIGHT}" x2="{WIDTH - RIGHT}" y2="{TOP + PLOT_HEIGHT}" '
         f'stroke="{TEXT_COLOUR}" stroke-width="1.5"></line>'
     )
+    return parts
 
-    # Horizontal axis: one labelled tick per month; the year under January and the first month.
+
+def _months_axis(plot: _Plot, points: list[TrendPoint]) -> list[str]:
+    """The horizontal axis: one labelled tick per month; the year under January and the first month."""
+    parts = []
+    bottom = TOP + PLOT_HEIGHT
     for index, point in enumerate(points):
-        x = _number(x_of(index))
-        bottom = TOP + PLOT_HEIGHT
+        x = _number(plot.x_of(index))
         parts.append(
             f'<line x1="{x}" y1="{bottom}" x2="{x}" y2="{bottom + 6}" stroke="{TEXT_COLOUR}" stroke-width="1.5"></line>'
         )
-        parts.append(
-            _element(
-                "text",
-                escape(date_format(point.month, "N")),
-                x=x,
-                y=str(bottom + 24),
-                fill=TEXT_COLOUR,
-                text_anchor="middle",
-            )
-        )
+        label = date_format(point.month, "N")
+        parts.append(_element("text", escape(label), x=x, y=str(bottom + 24), fill=TEXT_COLOUR, text_anchor="middle"))
         if index == 0 or point.month.month == 1:
+            year = date_format(point.month, "Y")
             parts.append(
-                _element(
-                    "text",
-                    escape(date_format(point.month, "Y")),
-                    x=x,
-                    y=str(bottom + 44),
-                    fill=TEXT_COLOUR,
-                    text_anchor="middle",
-                )
+                _element("text", escape(year), x=x, y=str(bottom + 44), fill=TEXT_COLOUR, text_anchor="middle")
             )
-    parts.append("</g>")
+    return parts
 
-    # The lines, broken where a month has no data, then the markers on top.
+
+def _series(plot: _Plot, points: list[TrendPoint]) -> list[str]:
+    """The lines, broken where a month has no data, then the markers on top."""
+    parts = []
     p80_positions = [
-        (x_of(index), y_of(point.p80_days)) if point.enough_data else None for index, point in enumerate(points)
+        (plot.x_of(index), plot.y_of(point.p80_days)) if point.enough_data else None
+        for index, point in enumerate(points)
     ]
     p50_positions = [
-        (x_of(index), y_of(point.p50_days)) if point.enough_data else None for index, point in enumerate(points)
+        (plot.x_of(index), plot.y_of(point.p50_days)) if point.enough_data else None
+        for index, point in enumerate(points)
     ]
     for run in _segments(p50_positions):
         parts.append(
@@ -213,7 +203,7 @@ def trend_chart_svg(*, points: list[TrendPoint], title: str, id_prefix: str = "t
         if not point.enough_data:
             continue
         label = escape(point_description(point))
-        x, y50, y80 = x_of(index), y_of(point.p50_days), y_of(point.p80_days)
+        x, y50, y80 = plot.x_of(index), plot.y_of(point.p50_days), plot.y_of(point.p80_days)
         parts.append(
             f'<g class="trend-chart__point" data-month="{point.month:%Y-%m}" data-p80="{point.p80_days}" '
             f'data-p50="{point.p50_days}"><title>{label}</title>'
@@ -221,6 +211,27 @@ def trend_chart_svg(*, points: list[TrendPoint], title: str, id_prefix: str = "t
             f'stroke="{P50_COLOUR}" stroke-width="2.5"></rect>'
             f'<circle cx="{_number(x)}" cy="{_number(y80)}" r="5.5" fill="{P80_COLOUR}"></circle></g>'
         )
-    parts.append("</svg>")
+    return parts
+
+
+def trend_chart_svg(*, points: list[TrendPoint], title: str, id_prefix: str = "trend-chart") -> SafeString:
+    """An SVG line chart of the 80th and 50th percentiles, one slot per month, ready to inline in HTML."""
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    largest = max((point.p80_days or 0 for point in points), default=0)
+    axis_top, step = nice_axis_maximum(largest)
+    plot = _Plot(slot=PLOT_WIDTH / max(len(points), 1), axis_top=axis_top)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="trend-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" aria-labelledby="{title_id} {desc_id}" focusable="false">',
+        _element("title", escape(title), id=title_id),
+        _element("desc", escape(trend_description(points)), id=desc_id),
+        *_legend(),
+        '<g class="trend-chart__axis">',
+        *_days_axis(plot, step),
+        *_months_axis(plot, points),
+        "</g>",
+        *_series(plot, points),
+        "</svg>",
+    ]
     # Every piece of text above went through escape(); numbers and colours are ours.
     return mark_safe("".join(parts))  # noqa: S308

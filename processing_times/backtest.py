@@ -22,8 +22,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from applications.models import Application, Program
-from status_tracker.models import DAYS_PER_MONTH
-from status_tracker.processing_times import ALL_COUNTRIES, MINIMUM_SAMPLE, Figures, processing_figures
+from core.dates import DAYS_PER_MONTH
+from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE, Figures, processing_figures
 
 DECIDED = (Application.Outcome.APPROVED, Application.Outcome.REFUSED)
 

@@ -1,0 +1,95 @@
+"""The nightly processing-time figures, kept one row per day so that pages, the API and the trend only read them."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from applications.models import Stage
+from core.dates import DAYS_PER_MONTH
+
+
+class ProcessingTimeSnapshot(models.Model):
+    """One night's processing-time figures for a program, overall or for one country of residence.
+
+    Days run from submission to final decision (approved or refused; withdrawals
+    are left out) for decisions made within the program's window before
+    `computed_on`. Rows are kept so that trends can be shown.
+    """
+
+    program = models.ForeignKey("applications.Program", on_delete=models.CASCADE, related_name="time_snapshots")
+    country = CountryField(_("country of residence"), blank=True, help_text=_("Empty for all countries."))
+    computed_on = models.DateField(_("as of"))
+    window_days = models.PositiveIntegerField(_("window (days)"))
+    sample_size = models.PositiveIntegerField(_("decisions in the window"))
+    p50_days = models.FloatField(_("50th percentile (days)"), null=True, blank=True)
+    p80_days = models.FloatField(_("80th percentile (days)"), null=True, blank=True)
+    p90_days = models.FloatField(_("90th percentile (days)"), null=True, blank=True)
+    waiting_count = models.PositiveIntegerField(_("applications waiting"), default=0)
+    monthly_output = models.FloatField(_("decisions per month (last 3 months)"), default=0)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        # The table keeps the name it had when the model lived in status_tracker.
+        db_table = "status_tracker_processingtimesnapshot"
+        verbose_name = _("processing-time snapshot")
+        verbose_name_plural = _("processing-time snapshots")
+        ordering = ["-computed_on", "program", "country"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "country", "computed_on"], name="time_snapshot_once_a_day"),
+            models.CheckConstraint(
+                condition=Q(p50_days__isnull=True)
+                | (Q(p50_days__lte=models.F("p80_days")) & Q(p80_days__lte=models.F("p90_days"))),
+                name="time_snapshot_percentiles_ordered",
+            ),
+            models.CheckConstraint(condition=Q(monthly_output__gte=0), name="time_snapshot_output_not_negative"),
+        ]
+        indexes = [models.Index(fields=["program", "country", "-computed_on"], name="time_snapshot_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.country or 'all'} {self.computed_on}"
+
+    @property
+    def window_in_weeks(self) -> bool:
+        return self.window_days < 180
+
+    @property
+    def window_weeks(self) -> int:
+        return round(self.window_days / 7)
+
+    @property
+    def window_months(self) -> int:
+        return round(self.window_days / DAYS_PER_MONTH)
+
+    @property
+    def projection_days(self) -> float | None:
+        """Days to clear today's queue at the recent pace: waiting / monthly output."""
+        if self.monthly_output <= 0:
+            return None
+        return self.waiting_count / self.monthly_output * DAYS_PER_MONTH
+
+
+class StageDurationSnapshot(models.Model):
+    """How long one stage of one program took, over the stages completed in the window."""
+
+    program = models.ForeignKey("applications.Program", on_delete=models.CASCADE, related_name="stage_snapshots")
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="+")
+    computed_on = models.DateField(_("as of"))
+    window_days = models.PositiveIntegerField(_("window (days)"))
+    sample_size = models.PositiveIntegerField(_("stages completed in the window"))
+    p50_days = models.FloatField(_("median (days)"), null=True, blank=True)
+    p80_days = models.FloatField(_("80th percentile (days)"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        db_table = "status_tracker_stagedurationsnapshot"
+        verbose_name = _("stage-duration snapshot")
+        verbose_name_plural = _("stage-duration snapshots")
+        ordering = ["-computed_on", "program", "stage"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "stage", "computed_on"], name="stage_snapshot_once_a_day"),
+        ]
+        indexes = [models.Index(fields=["program", "stage", "-computed_on"], name="stage_snapshot_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.stage_id} {self.computed_on}"
