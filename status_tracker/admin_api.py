@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from status_tracker.authentication import api_client_create, api_client_revoke
+from status_tracker.api_clients import api_client_create, api_client_revoke
 from status_tracker.models import ApiClient
 
 

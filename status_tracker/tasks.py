@@ -22,6 +22,6 @@ def overdue_alerts_daily() -> int:
 @shared_task(acks_late=True)
 def idempotency_records_purge() -> int:
     """Forget Idempotency-Key answers older than a day; upstream retries long before that."""
-    from status_tracker.api_upstream import idempotency_records_purge as purge
+    from core.api.idempotency import idempotency_records_purge as purge
 
     return purge()

@@ -22,6 +22,7 @@ from applications.models import (
     ProgramStage,
     Stage,
 )
+from core.models import IdempotencyRecord
 from notifications.models import Notification, NotificationPreference
 from portal.models import User
 from status_tracker.admin import NewestEventsFormSet
@@ -29,7 +30,6 @@ from status_tracker.models import (
     ApiClient,
     Decision,
     Holiday,
-    IdempotencyRecord,
     ProcessingTimeSnapshot,
     RefusalGround,
     StageDurationSnapshot,
@@ -101,7 +101,7 @@ def one_of_everything(applicant, applicant_application):
     # Issue 3: the upstream API, decisions and the notification outbox.
     api_client = ApiClient.objects.create(name="Case processing system", token_prefix="csp_abcd", token_hash="0" * 64)
     IdempotencyRecord.objects.create(
-        api_client=api_client, key="batch-1", request_hash="1" * 64, status_code=200, response_body={"results": []}
+        client_id=api_client.pk, key="batch-1", request_hash="1" * 64, status_code=200, response_body={"results": []}
     )
     ground, _created = RefusalGround.objects.get_or_create(
         code="test-ground",

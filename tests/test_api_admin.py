@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from status_tracker.authentication import api_client_create, token_digest
+from status_tracker.api_clients import api_client_create, token_digest
 from status_tracker.models import ApiClient
 from tests.factories import ApplicationFactory
 

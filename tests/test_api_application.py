@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from applications.access import application_for_api_client
 from applications.models import Program, Stage
-from status_tracker.authentication import api_client_create, api_client_revoke
+from status_tracker.api_clients import api_client_create, api_client_revoke
 from status_tracker.events import EventIn
 from status_tracker.ingest import events_ingest
 from status_tracker.models import ProcessingTimeSnapshot, StageDurationSnapshot

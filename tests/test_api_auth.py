@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from status_tracker.authentication import api_client_create, api_client_revoke, token_digest
+from status_tracker.api_clients import api_client_create, api_client_revoke, token_digest
 from status_tracker.models import ApiClient, StatusEvent
 from tests.factories import ApplicationFactory
 

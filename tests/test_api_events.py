@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
+from core.api.idempotency import idempotency_records_purge
+from core.api.parsers import MAX_BODY_BYTES
+from core.models import IdempotencyRecord
 from notifications.models import Notification
-from status_tracker.api_upstream import MAX_BODY_BYTES, idempotency_records_purge
-from status_tracker.authentication import api_client_create
-from status_tracker.models import IdempotencyRecord, StageProgress, StatusEvent
+from status_tracker.api_clients import api_client_create
+from status_tracker.models import StageProgress, StatusEvent
 from tests.factories import ApplicationFactory, link
 
 pytestmark = pytest.mark.django_db

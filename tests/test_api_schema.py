@@ -8,9 +8,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from status_tracker import api_upstream
-from status_tracker.authentication import api_client_create
-from status_tracker.models import IdempotencyRecord, StatusEvent
+from core.models import IdempotencyRecord
+from status_tracker.api import events as events_api
+from status_tracker.api_clients import api_client_create
+from status_tracker.models import StatusEvent
 from tests.factories import ApplicationFactory
 
 SCHEMA = "/api/v1/schema/?format=json"
@@ -111,14 +112,14 @@ def test_concurrent_first_uses_of_a_key_ingest_once(monkeypatch, reference_progr
         '"occurred_at": "2026-01-05T10:00:00Z", "kind": "stage", "stage": "biometrics", "state": "in_progress"}'
     )
     calls = []
-    real_answer = api_upstream.events_answer
+    real_answer = events_api.events_answer
 
     def slow_answer(**kwargs):
         calls.append(1)
         time.sleep(0.5)  # long enough for the other request to reach the key
         return real_answer(**kwargs)
 
-    monkeypatch.setattr(api_upstream, "events_answer", slow_answer)
+    monkeypatch.setattr(events_api, "events_answer", slow_answer)
     responses = []
 
     def send():

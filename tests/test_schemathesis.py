@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from status_tracker.authentication import api_client_create, api_client_revoke
+from status_tracker.api_clients import api_client_create, api_client_revoke
 from status_tracker.models import StatusEvent
 from tests.factories import ApplicationFactory
 

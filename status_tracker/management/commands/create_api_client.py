@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from status_tracker.authentication import ApiClientNameTaken, api_client_create, api_client_revoke
+from status_tracker.api_clients import ApiClientNameTaken, api_client_create, api_client_revoke
 from status_tracker.models import ApiClient
 
 
