@@ -88,7 +88,7 @@ def test_an_unknown_api_address_is_a_404_problem_even_for_a_post(db, path):
 
 @pytest.mark.parametrize("method", ["get", "put", "delete", "patch"])
 def test_other_methods_on_events_are_a_405_problem(db, method):
-    _client, token = api_client_create(name="gcms")
+    _client, token = api_client_create(name="gcms", actor=None)
 
     response = getattr(Client(), method)("/api/v1/events/", headers={"Authorization": f"Bearer {token}"})
 
@@ -106,7 +106,7 @@ def test_an_unacceptable_accept_header_is_a_406_problem(db):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_uses_of_a_key_ingest_once(monkeypatch, reference_programs):
     ApplicationFactory(number="E700000001")
-    _client, token = api_client_create(name="gcms")
+    _client, token = api_client_create(name="gcms", actor=None)
     body = (
         '{"event_id": "race-1", "application_number": "E700000001", '
         '"occurred_at": "2026-01-05T10:00:00Z", "kind": "stage", "stage": "biometrics", "state": "in_progress"}'

@@ -194,7 +194,7 @@ def assert_each_row_delivered_once(store) -> None:
 
 @pytest.fixture
 def api_token(db):
-    _client, token = api_client_create(name="Case processing system")
+    _client, token = api_client_create(name="Case processing system", actor=None)
     return token
 
 
