@@ -70,7 +70,7 @@ from bench.load import database_ensure, database_migrate  # noqa: E402
 from bench.server import HOST, ServerConfig, free_port, git_commit, gunicorn_running, process_tree  # noqa: E402
 from notifications.models import Channel, Notification, NotificationPreference, State  # noqa: E402
 from portal.models import User  # noqa: E402
-from status_tracker.authentication import api_client_create  # noqa: E402
+from status_tracker.api_clients import api_client_create  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
 EVENTS_PATH = "/api/v1/events/"
@@ -259,7 +259,7 @@ def history_reset() -> str:
     with connection.cursor() as cursor:
         for table in ("applications_application", "status_tracker_statusevent", "notifications_notification"):
             cursor.execute(f"VACUUM (ANALYZE) {table}")
-    _client, token = api_client_create(name="Ingest benchmark")
+    _client, token = api_client_create(name="Ingest benchmark", actor=None)
     return token
 
 
@@ -813,7 +813,7 @@ def ingest_profile(*, population: Population, token: str, run_id: str, start, ba
 
     import notifications.dispatch
     import notifications.outbox
-    import status_tracker.api_upstream
+    import status_tracker.api.events
     import status_tracker.ingest
 
     client = Client(HTTP_HOST="127.0.0.1")
@@ -843,8 +843,8 @@ def ingest_profile(*, population: Population, token: str, run_id: str, start, ba
     # 2. Steps and statements, wall time.
     clock = _StatementClock()
     steps = {
-        "validate each item (DRF)": (status_tracker.api_upstream._EventValidator, "event_from"),
-        "events_ingest (transaction, commit)": (status_tracker.api_upstream, "events_ingest"),
+        "validate each item (DRF)": (status_tracker.api.events._EventValidator, "event_from"),
+        "events_ingest (transaction, commit)": (status_tracker.api.events, "events_ingest"),
         "  _Batch.run": (status_tracker.ingest._Batch, "run"),
         "    bulk_create (events, new stage rows)": (QuerySet, "bulk_create"),
         "    rows_update (stage rows, applications)": (status_tracker.ingest, "rows_update"),

@@ -1,4 +1,4 @@
-"""Records shared by every app: the audit trail."""
+"""Records shared by every app: the audit trail, and the answers kept for Idempotency-Key replays."""
 
 from django.conf import settings
 from django.db import models
@@ -64,3 +64,29 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}:{self.subject_id}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a request sent with an Idempotency-Key, replayed for repeats (core.api.idempotency).
+
+    `client_id` is the id of whoever sent the key in the app that authenticates
+    API callers (status_tracker.ApiClient), held as a plain id so this app depends
+    on none. The table was made by status_tracker, and the database still holds
+    its foreign key to the client table.
+    """
+
+    client_id = models.BigIntegerField(_("API client"), db_column="api_client_id", db_index=True)
+    key = models.CharField(_("idempotency key"), max_length=255)
+    request_hash = models.CharField(_("request digest"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"))
+    response_body = models.JSONField(_("response body"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        db_table = "status_tracker_idempotencyrecord"
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["client_id", "key"], name="idempotency_key_once_per_client")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.key}"

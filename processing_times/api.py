@@ -6,28 +6,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, cache_page
 from django_countries import countries
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.problems import PROBLEM_CONTENT_TYPE, problem_response, problem_schema
 from processing_times.figures import ALL_COUNTRIES
 from processing_times.selectors import program_figures_latest, program_trend, programs_for_public
-from status_tracker.api_errors import ProblemSerializer
 
 # The figures change once a night; ten minutes of staleness costs nothing.
 CACHE_SECONDS = 10 * 60
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-
-
-def _problem(*, status: int, title: str, detail: str, errors: dict | None = None) -> Response:
-    """An RFC 9457 problem body."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    if errors:
-        body["errors"] = errors
-    return Response(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+# Titles this endpoint published before problem bodies were shared; clients may compare them.
+INVALID_QUERY_TITLE = "Invalid query"
+NOT_FOUND_TITLE = "Not found"
 
 
 class ProcessingTimesApi(APIView):
@@ -100,9 +94,9 @@ class ProcessingTimesApi(APIView):
     def get(self, request: Request) -> Response:
         query = self.QuerySerializer(data=request.query_params)
         if not query.is_valid():
-            return _problem(
+            return problem_response(
                 status=400,
-                title="Invalid query",
+                title=INVALID_QUERY_TITLE,
                 detail=_("Check the query parameters and try again."),
                 errors=query.errors,
             )
@@ -112,7 +106,9 @@ class ProcessingTimesApi(APIView):
         if code is not None:
             programs = [program for program in programs if program.code == code]
             if not programs:
-                return _problem(status=404, title="Not found", detail=_("There is no program with that code."))
+                return problem_response(
+                    status=404, title=NOT_FOUND_TITLE, detail=_("There is no program with that code.")
+                )
         latest = program_figures_latest(programs=programs)
         body = {"programs": self.ProgramSerializer(latest.values(), many=True, context={"country": country}).data}
         if code is not None:
@@ -172,9 +168,7 @@ ProcessingTimesApi.get = extend_schema(
     parameters=[ProcessingTimesApi.QuerySerializer],
     responses={
         200: _AnswerSchema,
-        (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(ProblemSerializer, description="A query parameter is not valid."),
-        (404, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-            ProblemSerializer, description="There is no program with that code."
-        ),
+        (400, PROBLEM_CONTENT_TYPE): problem_schema("A query parameter is not valid."),
+        (404, PROBLEM_CONTENT_TYPE): problem_schema("There is no program with that code."),
     },
 )(ProcessingTimesApi.get)

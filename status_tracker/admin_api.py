@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from status_tracker.authentication import api_client_create, api_client_revoke
+from status_tracker.api_clients import api_client_create, api_client_revoke
 from status_tracker.models import ApiClient
 
 
@@ -32,7 +32,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         if change:
             return  # nothing on an existing client is editable here
-        client, token = api_client_create(name=form.cleaned_data["name"])
+        client, token = api_client_create(name=form.cleaned_data["name"], actor=request.user, request=request)
         # The admin redirects and logs using `obj`: make it the saved row.
         obj.pk = client.pk
         obj.name = client.name
@@ -51,7 +51,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected clients' tokens"), permissions=["change"])
     def revoke(self, request, queryset) -> None:
-        revoked = sum(api_client_revoke(client=client) for client in queryset)
+        revoked = sum(api_client_revoke(api_client=client, actor=request.user, request=request) for client in queryset)
         self.message_user(
             request,
             ngettext("Revoked %(count)d client.", "Revoked %(count)d clients.", revoked) % {"count": revoked},

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from status_tracker.event_input import EventInputSerializer
+from status_tracker.api.serializers import EventInputSerializer
 from status_tracker.events import EventIn
 from status_tracker.ingest import IngestItem, ItemResult, events_ingest
 from status_tracker.models import StatusEvent

@@ -162,25 +162,6 @@ class ApiClient(models.Model):
         return self.revoked_at is None
 
 
-class IdempotencyRecord(models.Model):
-    """The first answer to a request sent with an Idempotency-Key, replayed for repeats."""
-
-    api_client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="idempotency_records")
-    key = models.CharField(_("idempotency key"), max_length=255)
-    request_hash = models.CharField(_("request digest"), max_length=64)
-    status_code = models.PositiveSmallIntegerField(_("status code"))
-    response_body = models.JSONField(_("response body"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("idempotency record")
-        verbose_name_plural = _("idempotency records")
-        constraints = [models.UniqueConstraint(fields=["api_client", "key"], name="idempotency_key_once_per_client")]
-
-    def __str__(self) -> str:
-        return f"{self.api_client_id}:{self.key}"
-
-
 class RefusalGround(Bilingual, models.Model):
     """A reason an application can be refused, explained in plain language (managed in admin)."""
 

@@ -6,6 +6,6 @@ from celery import shared_task
 @shared_task(acks_late=True)
 def idempotency_records_purge() -> int:
     """Forget Idempotency-Key answers older than a day; upstream retries long before that."""
-    from status_tracker.api_upstream import idempotency_records_purge as purge
+    from core.api.idempotency import idempotency_records_purge as purge
 
     return purge()

@@ -23,7 +23,7 @@ from applications.models import (
     Stage,
 )
 from core.audit import audit_record
-from core.models import AuditAction
+from core.models import AuditAction, IdempotencyRecord
 from notifications.models import Notification, NotificationPreference
 from portal.models import User
 from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
@@ -32,7 +32,6 @@ from status_tracker.models import (
     ApiClient,
     Decision,
     Holiday,
-    IdempotencyRecord,
     RefusalGround,
     StageProgress,
     StatusEvent,
@@ -102,7 +101,7 @@ def one_of_everything(applicant, applicant_application):
     # Issue 3: the upstream API, decisions and the notification outbox.
     api_client = ApiClient.objects.create(name="Case processing system", token_prefix="csp_abcd", token_hash="0" * 64)
     IdempotencyRecord.objects.create(
-        api_client=api_client, key="batch-1", request_hash="1" * 64, status_code=200, response_body={"results": []}
+        client_id=api_client.pk, key="batch-1", request_hash="1" * 64, status_code=200, response_body={"results": []}
     )
     ground, _created = RefusalGround.objects.get_or_create(
         code="test-ground",

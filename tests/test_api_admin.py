@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from status_tracker.authentication import api_client_create, token_digest
+from status_tracker.api_clients import api_client_create, token_digest
 from status_tracker.models import ApiClient
 from tests.factories import ApplicationFactory
 
@@ -52,7 +52,7 @@ def test_adding_shows_the_token_once_and_it_works(admin_browser):
 
 
 def test_a_duplicate_name_is_a_form_error(admin_browser):
-    api_client_create(name="taken")
+    api_client_create(name="taken", actor=None)
 
     response = admin_browser.post(ADD, {"name": "taken"})
 
@@ -62,7 +62,7 @@ def test_a_duplicate_name_is_a_form_error(admin_browser):
 
 
 def test_the_client_page_edits_nothing(admin_browser):
-    client, _token = api_client_create(name="fixed")
+    client, _token = api_client_create(name="fixed", actor=None)
 
     admin_browser.post(f"{CHANGELIST}{client.pk}/change/", {"name": "renamed", "token_hash": "0" * 64})
 
@@ -73,9 +73,9 @@ def test_the_client_page_edits_nothing(admin_browser):
 
 def test_the_revoke_action_stops_the_selected_tokens(admin_browser):
     ApplicationFactory(number="E600000002")
-    first, first_token = api_client_create(name="first")
-    second, _ = api_client_create(name="second")
-    keep, keep_token = api_client_create(name="keep")
+    first, first_token = api_client_create(name="first", actor=None)
+    second, _ = api_client_create(name="second", actor=None)
+    keep, keep_token = api_client_create(name="keep", actor=None)
 
     response = admin_browser.post(
         CHANGELIST, {"action": "revoke", "_selected_action": [first.pk, second.pk]}, follow=True

@@ -12,7 +12,7 @@ from django.utils import timezone
 from applications.access import application_for_api_client
 from applications.models import Program, Stage
 from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
-from status_tracker.authentication import api_client_create, api_client_revoke
+from status_tracker.api_clients import api_client_create, api_client_revoke
 from status_tracker.events import EventIn
 from status_tracker.ingest import events_ingest
 from tests.factories import ApplicationFactory
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api(db):
-    _client, token = api_client_create(name="gcms")
+    _client, token = api_client_create(name="gcms", actor=None)
     return Client(headers={"Authorization": f"Bearer {token}"})
 
 
@@ -233,10 +233,10 @@ def test_the_query_count_does_not_grow_with_the_history(api):
 
 
 def test_the_access_function_lets_only_a_live_service_client_read_a_file(open_application):
-    live, _token = api_client_create(name="case processing")
+    live, _token = api_client_create(name="case processing", actor=None)
     assert application_for_api_client(api_client=live, number=open_application.number.lower()) == open_application
-    revoked, _token = api_client_create(name="retired system")
-    api_client_revoke(client=revoked)
+    revoked, _token = api_client_create(name="retired system", actor=None)
+    api_client_revoke(api_client=revoked, actor=None)
     for api_client in (None, revoked):
         with pytest.raises(Http404):
             application_for_api_client(api_client=api_client, number=open_application.number)

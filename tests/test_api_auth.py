@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from status_tracker.authentication import api_client_create, api_client_revoke, token_digest
+from status_tracker.api_clients import api_client_create, api_client_revoke, token_digest
 from status_tracker.models import ApiClient, StatusEvent
 from tests.factories import ApplicationFactory
 
@@ -23,14 +23,14 @@ def application(db):
 
 @pytest.fixture
 def live_token(db):
-    _client, token = api_client_create(name="gcms")
+    _client, token = api_client_create(name="gcms", actor=None)
     return token
 
 
 @pytest.fixture
 def revoked_token(db):
-    client, token = api_client_create(name="retired")
-    api_client_revoke(client=client)
+    client, token = api_client_create(name="retired", actor=None)
+    api_client_revoke(api_client=client, actor=None)
     return token
 
 
@@ -145,12 +145,12 @@ def test_last_used_is_written_at_most_once_a_minute(application, live_token, dja
 
 
 def test_revoking_takes_effect_on_the_next_request(application):
-    client, token = api_client_create(name="soon-gone")
+    client, token = api_client_create(name="soon-gone", actor=None)
     browser = Client(headers={"Authorization": f"Bearer {token}"})
     assert call(browser, "application").status_code == 200
 
-    assert api_client_revoke(client=client) is True
-    assert api_client_revoke(client=client) is False
+    assert api_client_revoke(api_client=client, actor=None) is True
+    assert api_client_revoke(api_client=client, actor=None) is False
 
     assert_unauthorized(call(browser, "application"))
 

@@ -8,9 +8,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from status_tracker import api_upstream
-from status_tracker.authentication import api_client_create
-from status_tracker.models import IdempotencyRecord, StatusEvent
+from core.models import IdempotencyRecord
+from status_tracker.api import events as events_api
+from status_tracker.api_clients import api_client_create
+from status_tracker.models import StatusEvent
 from tests.factories import ApplicationFactory
 
 SCHEMA = "/api/v1/schema/?format=json"
@@ -87,7 +88,7 @@ def test_an_unknown_api_address_is_a_404_problem_even_for_a_post(db, path):
 
 @pytest.mark.parametrize("method", ["get", "put", "delete", "patch"])
 def test_other_methods_on_events_are_a_405_problem(db, method):
-    _client, token = api_client_create(name="gcms")
+    _client, token = api_client_create(name="gcms", actor=None)
 
     response = getattr(Client(), method)("/api/v1/events/", headers={"Authorization": f"Bearer {token}"})
 
@@ -105,20 +106,20 @@ def test_an_unacceptable_accept_header_is_a_406_problem(db):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_uses_of_a_key_ingest_once(monkeypatch, reference_programs):
     ApplicationFactory(number="E700000001")
-    _client, token = api_client_create(name="gcms")
+    _client, token = api_client_create(name="gcms", actor=None)
     body = (
         '{"event_id": "race-1", "application_number": "E700000001", '
         '"occurred_at": "2026-01-05T10:00:00Z", "kind": "stage", "stage": "biometrics", "state": "in_progress"}'
     )
     calls = []
-    real_answer = api_upstream.events_answer
+    real_answer = events_api.events_answer
 
     def slow_answer(**kwargs):
         calls.append(1)
         time.sleep(0.5)  # long enough for the other request to reach the key
         return real_answer(**kwargs)
 
-    monkeypatch.setattr(api_upstream, "events_answer", slow_answer)
+    monkeypatch.setattr(events_api, "events_answer", slow_answer)
     responses = []
 
     def send():

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from status_tracker.authentication import token_digest
+from status_tracker.api_clients import token_digest
 from status_tracker.models import ApiClient
 from tests.factories import ApplicationFactory
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from applications.models import Application
 from notifications.models import Channel, Kind, Notification, NotificationPreference, State
-from status_tracker.event_input import EventInputSerializer
+from status_tracker.api.serializers import EventInputSerializer
 from status_tracker.ingest import ItemResult, events_ingest
 from status_tracker.models import Decision, StageProgress, StageState, StatusEvent
 from tests.factories import ApplicationFactory, UserFactory, link

@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from status_tracker.authentication import api_client_create, api_client_revoke
+from status_tracker.api_clients import api_client_create, api_client_revoke
 from status_tracker.models import StatusEvent
 from tests.factories import ApplicationFactory
 
@@ -77,9 +77,9 @@ def credentials(role: str, request) -> tuple[dict, dict]:
     if role == "anonymous":
         return {}, {}
     if role in ("service_token", "revoked_token"):
-        client, token = api_client_create(name=role)
+        client, token = api_client_create(name=role, actor=None)
         if role == "revoked_token":
-            api_client_revoke(client=client)
+            api_client_revoke(api_client=client, actor=None)
         return {"Authorization": f"Bearer {token}"}, {}
     person = request.getfixturevalue("applicant" if role == "applicant_session" else "admin_user")
     browser = Client()

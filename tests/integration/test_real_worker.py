@@ -23,7 +23,7 @@ from django.utils import timezone
 from notifications.models import Channel, Notification, NotificationPreference, State
 from notifications.services import notifications_sweep
 from notifications.testing import running_fake_notify
-from status_tracker.authentication import api_client_create
+from status_tracker.api_clients import api_client_create
 from status_tracker.models import StatusEvent
 from tests.factories import ApplicationFactory, UserFactory, link
 from tests.integration.conftest import celery_publishing_to, free_port, redis_server
@@ -194,7 +194,7 @@ def assert_each_row_delivered_once(store) -> None:
 
 @pytest.fixture
 def api_token(db):
-    _client, token = api_client_create(name="Case processing system")
+    _client, token = api_client_create(name="Case processing system", actor=None)
     return token
 
 

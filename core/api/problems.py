@@ -1,4 +1,4 @@
-"""Every error the API answers is an RFC 9457 problem body (application/problem+json).
+"""Every error an API answers is an RFC 9457 problem body (application/problem+json).
 
 DRF's exception handler is replaced so that 400, 401, 403, 404, 405, 406, 413,
 415 and 429 all share one shape; a few Django exceptions that would otherwise
@@ -12,6 +12,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -23,12 +24,6 @@ class RequestTooLarge(exceptions.APIException):
     status_code = 413
     default_detail = _("The request body is too large.")
     default_code = "too_large"
-
-
-class IdempotencyConflict(exceptions.APIException):
-    status_code = 422
-    default_detail = _("This Idempotency-Key was already used with a different request body.")
-    default_code = "idempotency_conflict"
 
 
 def printable(value):
@@ -46,33 +41,49 @@ def printable(value):
     return value
 
 
-def problem_body(*, status: int, detail: str, errors=None) -> dict:
-    body = {"type": "about:blank", "title": http.HTTPStatus(status).phrase, "status": status, "detail": str(detail)}
+def problem_body(*, status: int, detail: str, errors=None, title: str | None = None) -> dict:
+    """A problem body of type about:blank, titled with the status phrase.
+
+    `title` is only for an endpoint that published another title before this module existed.
+    """
+    body = {
+        "type": "about:blank",
+        "title": title if title is not None else http.HTTPStatus(status).phrase,
+        "status": status,
+        "detail": str(detail),
+    }
     if errors:
         body["errors"] = printable(errors)
     return printable(body)
 
 
-def problem_response(*, status: int, detail: str, errors=None, headers: dict | None = None) -> Response:
+def problem_response(
+    *, status: int, detail: str, errors=None, title: str | None = None, headers: dict | None = None
+) -> Response:
     return Response(
-        problem_body(status=status, detail=detail, errors=errors),
+        problem_body(status=status, detail=detail, errors=errors, title=title),
         status=status,
         headers=headers,
         content_type=PROBLEM_CONTENT_TYPE,
     )
 
 
+def _as_api_exception(exc) -> exceptions.APIException | None:
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
+    if isinstance(exc, SuspiciousOperation):
+        return exceptions.ParseError()
+    return exc if isinstance(exc, exceptions.APIException) else None
+
+
 def problem_exception_handler(exc, context) -> Response | None:
     """DRF's EXCEPTION_HANDLER: the same statuses as DRF's own handler, as problem bodies."""
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
-    elif isinstance(exc, RequestDataTooBig):
-        exc = RequestTooLarge()
-    elif isinstance(exc, SuspiciousOperation):
-        exc = exceptions.ParseError()
-    if not isinstance(exc, exceptions.APIException):
+    exc = _as_api_exception(exc)
+    if exc is None:
         return None  # a real bug: let Django log it and answer 500
 
     headers = {}
@@ -101,6 +112,11 @@ class ProblemSerializer(serializers.Serializer):
     errors = serializers.DictField(
         required=False, help_text="Field errors by field name, when the request body did not validate."
     )
+
+
+def problem_schema(description: str) -> OpenApiResponse:
+    """A problem answer in an endpoint's OpenAPI responses, keyed by (status, PROBLEM_CONTENT_TYPE)."""
+    return OpenApiResponse(ProblemSerializer, description=description)
 
 
 @csrf_exempt

@@ -1,15 +1,7 @@
-"""Bearer tokens for upstream systems: how they are made, stored, checked and revoked.
-
-A token is shown once when it is made; the database keeps only its first
-characters (to recognise it in admin) and a SHA-256 digest. Looking a request's
-token up by its digest means no secret is ever compared character by character.
-"""
+"""How the upstream API checks the service token a request carries (tokens are made in status_tracker.api_clients)."""
 
 import datetime
-import hashlib
-import secrets
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,43 +10,11 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 
+from status_tracker.api_clients import token_digest
 from status_tracker.models import ApiClient
 
-TOKEN_NAMESPACE = "csp"  # noqa: S105 (a fixed label in front of every token, not a secret)
-PREFIX_LENGTH = 8
 # Writing last_used_at on every call would cost a write per request for a date shown in admin.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
-
-
-class ApiClientNameTaken(Exception):
-    pass
-
-
-def token_digest(*, token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def api_client_create(*, name: str) -> tuple[ApiClient, str]:
-    """Make a client and its token; return both. The token cannot be recovered later."""
-    name = name.strip()
-    prefix = secrets.token_hex(PREFIX_LENGTH // 2)
-    token = f"{TOKEN_NAMESPACE}_{prefix}_{secrets.token_urlsafe(32)}"
-    try:
-        with transaction.atomic():
-            client = ApiClient.objects.create(
-                name=name, token_prefix=f"{TOKEN_NAMESPACE}_{prefix}", token_hash=token_digest(token=token)
-            )
-    except IntegrityError as error:
-        # token_hash is unique too, but 256 random bits do not collide: this is the name.
-        raise ApiClientNameTaken(name) from error
-    return client, token
-
-
-def api_client_revoke(*, client: ApiClient) -> bool:
-    """Stop the client's token working at once; False if it was already revoked."""
-    updated = ApiClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    client.refresh_from_db(fields=["revoked_at"])
-    return bool(updated)
 
 
 class ServiceTokenAuthentication(BaseAuthentication):
@@ -72,6 +32,7 @@ class ServiceTokenAuthentication(BaseAuthentication):
             token = header[1].decode("ascii")
         except UnicodeDecodeError as error:
             raise exceptions.AuthenticationFailed(_("This token is not valid or has been revoked.")) from error
+        # Looked up by digest, so no secret is ever compared character by character.
         client = ApiClient.objects.filter(token_hash=token_digest(token=token)).first()
         if client is None or not client.is_active:
             raise exceptions.AuthenticationFailed(_("This token is not valid or has been revoked."))
