@@ -21,26 +21,16 @@ from applications.models import (
     Stage,
 )
 from applications.services import application_unlink
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, RemoveOnlyAdmin
 from core.http import client_ip
-from status_tracker.admin import StageProgressInline, StatusEventInline
-from status_tracker.admin_corrections import CORRECT_PERMISSION, case_correct_view
+from status_tracker.admin.corrections import CORRECT_PERMISSION, case_correct_view
+from status_tracker.admin.history import StageProgressInline, StatusEventInline
 
 
-class ViewOnlyInline(admin.TabularInline):
-    """An inline that shows related rows without offering to add, change or delete them."""
+class ViewOnlyInline(ReadOnlyInline):
+    """Related rows with a link to each, offering no add, change or delete."""
 
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Stage)
@@ -225,7 +215,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApplicationLink)
-class ApplicationLinkAdmin(admin.ModelAdmin):
+class ApplicationLinkAdmin(RemoveOnlyAdmin):
     """Links are made by the applicant proving who they are; here staff can only see and remove them."""
 
     list_display = ["application", "account", "linked_at"]
@@ -234,12 +224,6 @@ class ApplicationLinkAdmin(admin.ModelAdmin):
     search_fields = ["application__number", "application__client__uci", "account__email"]
     fields = ["application", "account", "linked_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     def delete_model(self, request, obj: ApplicationLink) -> None:
         # Through the service, so the removal is audited and a client left without links is freed.
@@ -253,7 +237,7 @@ class ApplicationLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(LinkAttempt)
-class LinkAttemptAdmin(admin.ModelAdmin):
+class LinkAttemptAdmin(ReadOnlyAdmin):
     """The audit log of linking: it can be read, never written."""
 
     list_display = ["created_at", "account", "application_number", "application", "result", "ip_address"]
@@ -261,15 +245,6 @@ class LinkAttemptAdmin(admin.ModelAdmin):
     list_filter = ["result"]
     date_hierarchy = "created_at"
     search_fields = ["application_number", "account__email", "ip_address"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class LockStateFilter(admin.SimpleListFilter):
@@ -289,19 +264,13 @@ class LockStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(LinkLock)
-class LinkLockAdmin(admin.ModelAdmin):
+class LinkLockAdmin(RemoveOnlyAdmin):
     """Locks are set by the linking service; deleting one lifts it early."""
 
     list_display = ["scope", "key", "locked_until", "in_force", "created_at"]
     list_filter = ["scope", LockStateFilter]
     date_hierarchy = "locked_until"
     search_fields = ["key"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("in force"), boolean=True)
     def in_force(self, lock: LinkLock) -> bool:

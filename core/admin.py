@@ -5,14 +5,18 @@ from django.contrib import admin
 from core.models import AuditEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For records only a service writes (history, audit, derived state): they can be read, never edited."""
+class RemoveOnlyAdmin(admin.ModelAdmin):
+    """For records a service makes that staff may only read or remove (a link, a lock), per their permissions."""
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(RemoveOnlyAdmin):
+    """For records only a service writes (history, audit, derived state): they can be read, never edited."""
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -27,7 +27,7 @@ from core.models import AuditAction, IdempotencyRecord
 from notifications.models import Notification, NotificationPreference
 from portal.models import User
 from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
-from status_tracker.admin import NewestEventsFormSet
+from status_tracker.admin.history import NewestEventsFormSet
 from status_tracker.models import (
     ApiClient,
     Decision,

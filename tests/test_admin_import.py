@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
-from status_tracker.admin_import import CONFIRMATION_SALT
+from status_tracker.admin.csv_import import CONFIRMATION_SALT
 from status_tracker.csv_import import COLUMNS, MAX_ROWS, CsvFileError, csv_rows_check, csv_rows_parse
 from status_tracker.models import StageProgress, StatusEvent
 from status_tracker.services import status_event_record

@@ -13,9 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from core.admin import ReadOnlyAdmin
-
-# status_tracker.admin imports this module at its end, once ReadOnlyHistoryAdmin exists.
-from status_tracker.admin import ReadOnlyHistoryAdmin
 from status_tracker.models import Decision, Holiday, RefusalGround, StalledApplication
 
 
@@ -70,7 +67,7 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(StalledApplication)
-class StalledApplicationAdmin(ReadOnlyHistoryAdmin):
+class StalledApplicationAdmin(ReadOnlyAdmin):
     """Open files with no upstream event for settings.STALLED_AFTER_DAYS days, the quietest first."""
 
     list_display = ["number_link", "program", "current_stage", "quiet_since_display", "days_quiet"]

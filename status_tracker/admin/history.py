@@ -1,4 +1,4 @@
-"""Admin for the status history: read-only, since only status_tracker.services may write it."""
+"""Admin for the status history: read-only, since only status_tracker.ingest writes it."""
 
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
@@ -6,35 +6,9 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import ProgramStage
-from status_tracker.admin_import import EventImportAdminMixin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from status_tracker.admin.csv_import import EventImportAdminMixin
 from status_tracker.models import StageProgress, StatusEvent
-
-
-class ReadOnlyHistoryAdmin(admin.ModelAdmin):
-    """Events come from upstream and progress is derived from them, so neither is edited by hand."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyHistoryInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class NewestEventsFormSet(BaseInlineFormSet):
@@ -48,7 +22,7 @@ class NewestEventsFormSet(BaseInlineFormSet):
         return self._queryset
 
 
-class StatusEventInline(ReadOnlyHistoryInline):
+class StatusEventInline(ReadOnlyInline):
     model = StatusEvent
     formset = NewestEventsFormSet
     verbose_name_plural = _("status events, newest first")
@@ -61,7 +35,7 @@ class StatusEventInline(ReadOnlyHistoryInline):
         return super().get_queryset(request).select_related("stage")
 
 
-class StageProgressInline(ReadOnlyHistoryInline):
+class StageProgressInline(ReadOnlyInline):
     model = StageProgress
     fields = ["stage", "state", "started_at", "state_since", "finished_at"]
     readonly_fields = fields
@@ -81,7 +55,7 @@ class StageProgressInline(ReadOnlyHistoryInline):
 
 
 @admin.register(StatusEvent)
-class StatusEventAdmin(EventImportAdminMixin, ReadOnlyHistoryAdmin):
+class StatusEventAdmin(EventImportAdminMixin, ReadOnlyAdmin):
     list_display = ["occurred_at", "application", "stage", "state", "visible_to_client", "source_id", "recorded_at"]
     list_select_related = ["application", "stage"]
     list_filter = ["state", "visible_to_client", "stage", "application__program"]
@@ -101,13 +75,9 @@ class StatusEventAdmin(EventImportAdminMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(StageProgress)
-class StageProgressAdmin(ReadOnlyHistoryAdmin):
+class StageProgressAdmin(ReadOnlyAdmin):
     list_display = ["application", "stage", "state", "started_at", "state_since", "finished_at"]
     list_select_related = ["application", "stage"]
     list_filter = ["state", "stage", "application__program"]
     search_fields = ["application__number", "application__client__uci"]
     ordering = ["application__number", "stage__code"]
-
-
-# Admin pages kept in their own modules; importing them registers them.
-from status_tracker import admin_api, admin_decisions, admin_import  # noqa: E402, F401
