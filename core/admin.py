@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from core.models import AuditEvent
+from core.models import AuditEvent, Holiday
 
 
 class RemoveOnlyAdmin(admin.ModelAdmin):
@@ -45,3 +45,10 @@ class AuditEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "occurred_at"
     search_fields = ["case_number", "actor_label", "subject_id", "ip_address"]
     list_select_related = ["actor"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name_en", "name_fr"]
+    date_hierarchy = "date"
+    search_fields = ["name_en", "name_fr"]

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import Bilingual
+
 
 class AuditAction(models.TextChoices):
     CASE_READ = "case_read", _("Case read by someone other than its owner")
@@ -90,3 +92,25 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}:{self.key}"
+
+
+class Holiday(Bilingual, models.Model):
+    """A federal holiday: deadlines and service clocks skip it like a weekend. Editable in admin."""
+
+    date = models.DateField(_("date"), unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+        # Made by status_tracker before the calendar became shared.
+        db_table = "status_tracker_holiday"
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name_en}"
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")

@@ -13,9 +13,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from applications.models import Application, Program
+from core.calendar import SkippedDay, next_business_day
 from core.dates import add_years
 from core.i18n import active_language
-from status_tracker.models import Decision, Holiday, RefusalGround
+from status_tracker.models import Decision, RefusalGround
 
 # IRPA s.72(2)(b): the application for leave is filed within 15 days for a matter arising
 # in Canada and within 60 days for one arising outside Canada.
@@ -26,8 +27,6 @@ DAYS_CITIZENSHIP = 30
 # IRPA s.40(2)(a): after a finding of misrepresentation, five years without admission.
 MISREPRESENTATION_CODE = "misrepresentation"
 MISREPRESENTATION_BAR_YEARS = 5
-# Far enough ahead to cover the longest run of weekend and holidays (Christmas to New Year).
-HOLIDAY_LOOKAHEAD_DAYS = 31
 
 
 class DeadlineRule(enum.StrEnum):
@@ -35,21 +34,6 @@ class DeadlineRule(enum.StrEnum):
     OUTSIDE_CANADA = "outside_canada"
     LOCATION_UNKNOWN = "location_unknown"  # upstream did not say: the shorter deadline, to be safe
     CITIZENSHIP = "citizenship"
-
-
-class SkipReason(enum.StrEnum):
-    SATURDAY = "saturday"
-    SUNDAY = "sunday"
-    HOLIDAY = "holiday"
-
-
-@dataclass(frozen=True)
-class SkippedDay:
-    """A day the deadline could not fall on, and why."""
-
-    date: datetime.date
-    reason: SkipReason
-    holiday: Holiday | None = None
 
 
 @dataclass(frozen=True)
@@ -92,31 +76,14 @@ def judicial_review_deadline(
     else:
         rule, days = DeadlineRule.OUTSIDE_CANADA, DAYS_OUTSIDE_CANADA
     counted_to = decided_on + datetime.timedelta(days=days)
-    holidays = {
-        holiday.date: holiday
-        for holiday in Holiday.objects.filter(
-            date__gte=counted_to, date__lte=counted_to + datetime.timedelta(days=HOLIDAY_LOOKAHEAD_DAYS)
-        )
-    }
-    deadline = counted_to
-    skipped: list[SkippedDay] = []
-    while True:
-        if deadline in holidays:
-            skipped.append(SkippedDay(date=deadline, reason=SkipReason.HOLIDAY, holiday=holidays[deadline]))
-        elif deadline.weekday() == 5:
-            skipped.append(SkippedDay(date=deadline, reason=SkipReason.SATURDAY))
-        elif deadline.weekday() == 6:
-            skipped.append(SkippedDay(date=deadline, reason=SkipReason.SUNDAY))
-        else:
-            break
-        deadline += datetime.timedelta(days=1)
+    deadline, skipped = next_business_day(day=counted_to)
     return JudicialReviewDeadline(
         decided_on=decided_on,
         rule=rule,
         days=days,
         counted_to=counted_to,
         deadline=deadline,
-        skipped=tuple(skipped),
+        skipped=skipped,
     )
 
 
@@ -433,27 +400,4 @@ def refusal_grounds_load(*, ground_model) -> int:
         if code not in existing
     ]
     ground_model.objects.bulk_create(rows)
-    return len(rows)
-
-
-# The holidays package's French names that are not the Government of Canada's usage.
-HOLIDAY_NAMES_FR = {"Fête de la Reine": "Fête de Victoria", "Boxing Day": "Lendemain de Noël"}
-
-
-def holidays_load(*, holiday_model, years: range) -> int:
-    """Add the federal government holidays of `years` (observed days included) that are missing."""
-    import holidays  # only the loader needs it
-
-    english = holidays.CA(categories=("government",), years=years, language="en_CA")
-    french = holidays.CA(categories=("government",), years=years, language="fr")
-    existing = set(holiday_model.objects.filter(date__in=list(english)).values_list("date", flat=True))
-    rows = []
-    for day, name_en in sorted(english.items()):
-        if day in existing:
-            continue
-        name_fr = french.get(day, name_en)
-        for package_name, usual_name in HOLIDAY_NAMES_FR.items():
-            name_fr = name_fr.replace(package_name, usual_name)
-        rows.append(holiday_model(date=day, name_en=name_en, name_fr=name_fr))
-    holiday_model.objects.bulk_create(rows)
     return len(rows)

@@ -216,26 +216,6 @@ class Decision(models.Model):
         return f"{self.application_id}: {self.outcome}"
 
 
-class Holiday(Bilingual, models.Model):
-    """A federal holiday: deadlines that fall on one move to the next business day."""
-
-    date = models.DateField(_("date"), unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=120)
-    name_fr = models.CharField(_("name (French)"), max_length=120)
-
-    class Meta:
-        verbose_name = _("holiday")
-        verbose_name_plural = _("holidays")
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.name_en}"
-
-    @property
-    def name(self) -> str:
-        return self.localized("name")
-
-
 class StalledApplication(Application):
     """Open applications with no upstream event for a while: a list for staff in admin."""
 

@@ -23,7 +23,7 @@ from applications.models import (
     Stage,
 )
 from core.audit import audit_record
-from core.models import AuditAction, IdempotencyRecord
+from core.models import AuditAction, Holiday, IdempotencyRecord
 from notifications.models import Notification, NotificationPreference
 from portal.models import User
 from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
@@ -31,7 +31,6 @@ from status_tracker.admin.history import NewestEventsFormSet
 from status_tracker.models import (
     ApiClient,
     Decision,
-    Holiday,
     RefusalGround,
     StageProgress,
     StatusEvent,

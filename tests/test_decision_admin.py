@@ -7,7 +7,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from status_tracker.models import Decision, Holiday, RefusalGround, StalledApplication
+from core.models import Holiday
+from status_tracker.models import Decision, RefusalGround, StalledApplication
 from tests.factories import ApplicationFactory, UserFactory, decide
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from status_tracker.decisions import DeadlineRule, SkipReason, judicial_review_deadline
-from status_tracker.models import Holiday
+from core.calendar import SkipReason
+from core.models import Holiday
+from status_tracker.decisions import DeadlineRule, judicial_review_deadline
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from core.admin import ReadOnlyAdmin
-from status_tracker.models import Decision, Holiday, RefusalGround, StalledApplication
+from status_tracker.models import Decision, RefusalGround, StalledApplication
 
 
 @admin.register(RefusalGround)
@@ -57,13 +57,6 @@ class DecisionAdmin(ReadOnlyAdmin):
     def correction(self, decision: Decision) -> str:
         url = reverse("admin:applications_application_correct", args=[decision.application_id])
         return format_html('<a href="{}">{}</a>', url, _("Correct status or decision"))
-
-
-@admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name_en", "name_fr"]
-    date_hierarchy = "date"
-    search_fields = ["name_en", "name_fr"]
 
 
 @admin.register(StalledApplication)

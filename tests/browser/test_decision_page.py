@@ -10,8 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from applications.models import Program
-from status_tracker.decisions import holidays_load, refusal_grounds_load
-from status_tracker.models import Decision, Holiday, RefusalGround
+from core.calendar import holidays_load
+from core.models import Holiday
+from status_tracker.decisions import refusal_grounds_load
+from status_tracker.models import Decision, RefusalGround
 from status_tracker.services import application_close
 from tests.browser.conftest import BROWSER_TEST, SCREENSHOTS, assert_accessible, sign_in, visit
 from tests.factories import ApplicationFactory, UserFactory, link
