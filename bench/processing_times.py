@@ -403,51 +403,6 @@ def explain(today) -> dict[str, str]:
     return plans
 
 
-# Suggested changes to processing_times/figures.py, measured side by side with the current code.
-# Rows decided before the longer of the program's window and the 91-day pace window cannot count in any
-# figure: leave them out before the join with the clients (the only change is the last WHERE line).
-FIGURES_PREFILTERED_SQL = """
-    SELECT a.program_id,
-           CASE WHEN p.times_by_country THEN c.country_of_residence END AS country,
-           GROUPING(CASE WHEN p.times_by_country THEN c.country_of_residence END) AS all_countries,
-           MAX(p.processing_window_days) AS window_days,
-           COUNT(*) FILTER (WHERE in_window) AS sample_size,
-           percentile_cont(ARRAY[0.5, 0.8, 0.9]) WITHIN GROUP (ORDER BY a.decided_on - a.submitted_on)
-               FILTER (WHERE in_window) AS percentiles,
-           COUNT(*) FILTER (WHERE a.decided_on IS NULL OR a.decided_on > %(as_of)s) AS waiting_count,
-           COUNT(*) FILTER (
-               WHERE a.decided_on <= %(as_of)s AND a.decided_on > %(as_of)s::date - %(output_days)s
-           ) AS decided_recently
-    FROM applications_application a
-    JOIN applications_program p ON p.id = a.program_id
-    JOIN applications_client c ON c.id = a.client_id
-    CROSS JOIN LATERAL (
-        SELECT a.outcome IN ('approved', 'refused')
-               AND a.decided_on <= %(as_of)s
-               AND a.decided_on > %(as_of)s::date - p.processing_window_days AS in_window
-    ) w
-    WHERE a.submitted_on <= %(as_of)s
-      AND (a.decided_on IS NULL OR a.decided_on > %(as_of)s::date - GREATEST(p.processing_window_days, %(output_days)s))
-    GROUP BY GROUPING SETS (
-        (a.program_id),
-        (a.program_id, CASE WHEN p.times_by_country THEN c.country_of_residence END)
-    )
-"""
-# Stages: the same bound with the longest window, so that most stage rows are dropped before the join.
-STAGES_PREFILTERED_SQL = """
-    SELECT a.program_id, sp.stage_id, MAX(p.processing_window_days), COUNT(*),
-           percentile_cont(ARRAY[0.5, 0.8]) WITHIN GROUP (
-               ORDER BY EXTRACT(EPOCH FROM sp.finished_at - sp.started_at) / 86400.0
-           )
-    FROM status_tracker_stageprogress sp
-    JOIN applications_application a ON a.id = sp.application_id
-    JOIN applications_program p ON p.id = a.program_id
-    WHERE sp.state = 'completed' AND sp.started_at IS NOT NULL
-      AND sp.finished_at < %(end)s
-      AND sp.finished_at >= %(end)s - make_interval(days => p.processing_window_days)
-      AND sp.finished_at >= %(end)s - make_interval(days => %(longest_window)s)
-    GROUP BY a.program_id, sp.stage_id
-"""
 # The queue: rather than rewriting every open application each night (people_ahead, people_ahead_on), count
 # once per program and submission day; "applications ahead" of a file is then one row away. Needs a small
 # table (program, computed_on, submitted_on, ahead); here only the SELECT that would fill it is timed.
@@ -460,55 +415,17 @@ QUEUE_BY_DAY_SQL = """
 """
 
 
-def _rounded(value):
-    if isinstance(value, float):
-        return round(value, 6)
-    if isinstance(value, list | tuple):
-        return tuple(_rounded(item) for item in value)
-    return value
-
-
 def variants(*, today, runs: int) -> dict:
-    """Time the suggested queries and check that they give exactly the current figures."""
-    import datetime
-
+    """Time the suggested queue count and check that it agrees with the ranks the current job stores."""
     from django.db import connection
 
-    from applications.models import Program
     from processing_times import figures as processing_times
-
-    end = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(), tzinfo=datetime.UTC)
-    longest = max(Program.objects.values_list("processing_window_days", flat=True))
 
     def run(sql, params):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    current_figures = {
-        (item.program_id, item.country): _rounded(
-            (item.sample_size, item.percentiles, item.waiting_count, item.decided_recently)
-        )
-        for item in processing_times.processing_figures(as_of=today)
-    }
-    params = {"as_of": today, "output_days": processing_times.OUTPUT_WINDOW_DAYS}
-    proposed = {}
-    for program_id, country, all_countries, _window, sample, percentiles, waiting, recent in run(
-        FIGURES_PREFILTERED_SQL, params
-    ):
-        if all_countries or country is not None:
-            key = (program_id, processing_times.ALL_COUNTRIES if all_countries else country)
-            proposed[key] = _rounded((sample, tuple(percentiles) if sample else None, waiting, recent))
-    current_stages = {
-        (item.program_id, item.stage_id): _rounded((item.sample_size, item.p50, item.p80))
-        for item in processing_times.stage_figures(as_of=today)
-    }
-    stage_params = {"end": end, "longest_window": longest}
-    proposed_stages = {
-        (program_id, stage_id): _rounded((sample, percentiles[0], percentiles[1]))
-        for program_id, stage_id, _window, sample, percentiles in run(STAGES_PREFILTERED_SQL, stage_params)
-    }
-    # The queue counts agree with the per-application ranks the current job stores.
     queue_check = run(
         f"""
         SELECT count(*) FROM applications_application a
@@ -522,14 +439,6 @@ def variants(*, today, runs: int) -> dict:
         processing_times._people_ahead_refresh(as_of=today)
 
     return {
-        "figures_prefiltered": {
-            **_timed(lambda: len(run(FIGURES_PREFILTERED_SQL, params)), runs=runs),
-            "same_as_current": proposed == current_figures,
-        },
-        "stages_prefiltered": {
-            **_timed(lambda: len(run(STAGES_PREFILTERED_SQL, stage_params)), runs=runs),
-            "same_as_current": proposed_stages == current_stages,
-        },
         "queue_recount_current": _timed(queue_recount, runs=runs, before=_queue_counts_age),
         "queue_by_day": {
             **_timed(lambda: len(run(QUEUE_BY_DAY_SQL, {})), runs=runs),
@@ -576,15 +485,8 @@ def measure(*, runs: int, explain_plans: bool, with_variants: bool = True) -> di
     }
     if with_variants:
         report["variants"] = suggested = variants(today=today, runs=runs)
-        # The nightly job with all three suggestions: the measured parts plus what the job writes besides.
-        writes = max(0.0, backfill["median"] - figures["median"] - stages["median"])
-        report["nightly_with_suggestions_estimate"] = round(
-            suggested["figures_prefiltered"]["median"]
-            + suggested["stages_prefiltered"]["median"]
-            + suggested["queue_by_day"]["median"]
-            + writes,
-            3,
-        )
+        # The nightly job with the queue counted per submission day instead of rewritten per file.
+        report["nightly_with_suggestions_estimate"] = round(backfill["median"] + suggested["queue_by_day"]["median"], 3)
     if explain_plans:
         report["explain"] = explain(today)
     return report
