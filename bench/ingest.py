@@ -815,6 +815,7 @@ def ingest_profile(*, population: Population, token: str, run_id: str, start, ba
     import notifications.outbox
     import status_tracker.api.events
     import status_tracker.ingest
+    import status_tracker.news
 
     client = Client(HTTP_HOST="127.0.0.1")
     source = EventSource(population=population, numbers=population.numbers, run_id=run_id + "p", start=start)
@@ -845,10 +846,10 @@ def ingest_profile(*, population: Population, token: str, run_id: str, start, ba
     steps = {
         "validate each item (DRF)": (status_tracker.api.events._EventValidator, "event_from"),
         "events_ingest (transaction, commit)": (status_tracker.api.events, "events_ingest"),
-        "  _Batch.run": (status_tracker.ingest._Batch, "run"),
+        "  load, reject, reduce, persist, notify": (status_tracker.ingest, "_ingest"),
         "    bulk_create (events, new stage rows)": (QuerySet, "bulk_create"),
         "    rows_update (stage rows, applications)": (status_tracker.ingest, "rows_update"),
-        "    outbox_write": (status_tracker.ingest, "outbox_write"),
+        "    outbox_write": (status_tracker.news, "outbox_write"),
         "      outbox _insert_new": (notifications.outbox, "_insert_new"),
         "  delivery_enqueue after commit (Redis)": (notifications.dispatch, "delivery_enqueue"),
     }

@@ -1,8 +1,10 @@
 """What an email or text message says, in the recipient's language.
 
 Messages name the application and say in plain words what changed, with a link to
-the status page. They never carry refusal reasons, officer notes or any other
-decision detail: those are shown only in the portal, after sign-in.
+the status page. An email quotes the producer's own wording only when the producer
+allowed it, and never for a decision; a text message never quotes it. Refusal
+reasons, officer notes and any other decision detail are shown only in the portal,
+after sign-in.
 """
 
 from dataclasses import dataclass
@@ -19,9 +21,6 @@ from notifications.models import Channel, Kind, Notification
 UNSUBSCRIBE_SALT = "notifications.unsubscribe.email"
 # Old emails stay in inboxes: their unsubscribe link keeps working for a year.
 UNSUBSCRIBE_MAX_AGE_SECONDS = 365 * 24 * 3600
-# Event kinds whose wording may be repeated outside the portal. A decision's own
-# message can hold its reasons, and notes are the officer's: neither leaves the portal.
-_SHAREABLE_EVENT_KINDS = {"stage", "status", "action_required"}
 
 
 @dataclass(frozen=True)
@@ -74,12 +73,14 @@ def item_summary(*, kind: str) -> str:
     return summaries.get(kind, "")
 
 
-def shareable_event_message(notification: Notification) -> str:
-    """The event's plain-language wording, only when it may appear outside the portal."""
-    event = notification.event
-    if event is None or notification.kind == Kind.DECISION or event.kind not in _SHAREABLE_EVENT_KINDS:
+def email_quote(notification: Notification) -> str:
+    """The producer's wording, in the active language, when an email may repeat it.
+
+    Decisions never: even when a producer allows it, their wording can hold the reasons.
+    """
+    if not notification.message_in_email or notification.kind == Kind.DECISION:
         return ""
-    return event.message
+    return notification.message
 
 
 def _tidy(text: str) -> str:
@@ -107,7 +108,7 @@ def message_render(*, notification: Notification) -> Message:
                 number=application.number,
                 program=application.program.name,
                 status_url=absolute_url(reverse("applications:detail", kwargs={"number": application.number})),
-                event_message=shareable_event_message(notification),
+                quoted_message=email_quote(notification) if notification.channel == Channel.EMAIL else "",
             )
         if notification.kind == Kind.DIGEST:
             items = notification.items.select_related("application__program").order_by("created_at", "id")

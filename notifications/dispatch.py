@@ -8,23 +8,29 @@ ids are only logged: the rows are safe in the database and the sweeper
 import logging
 from collections.abc import Sequence
 
+from celery import current_app
+
 logger = logging.getLogger(__name__)
 
 # Ids per task: enough to amortise a task's overhead, few enough that one slow
 # provider call does not hold many messages back.
 CHUNK_SIZE = 10
+# Published by name: the domain never imports its tasks module (see notifications.tasks).
+DELIVER_TASK = "notifications.tasks.notifications_deliver"
 
 
 def delivery_enqueue(*, notification_ids: Sequence[int]) -> None:
-    """Enqueue delivery tasks, CHUNK_SIZE ids each. Never raises, never retries the broker."""
-    from notifications.tasks import notifications_deliver
+    """Enqueue delivery tasks, CHUNK_SIZE ids each. Never raises, never retries the broker.
 
+    A signature by name runs in process when tasks are eager (no Redis configured)
+    and is sent to the broker otherwise.
+    """
     ids = list(notification_ids)
     for start in range(0, len(ids), CHUNK_SIZE):
         chunk = ids[start : start + CHUNK_SIZE]
         try:
             # retry=False: one try at publishing; the broker's socket time-outs bound it.
-            notifications_deliver.apply_async(kwargs={"notification_ids": chunk}, retry=False)
+            current_app.signature(DELIVER_TASK, kwargs={"notification_ids": chunk}).apply_async(retry=False)
         except Exception:  # any broker or connection error: the sweeper will pick these up
             logger.warning(
                 "could not enqueue %s notification(s) starting at id %s; the sweeper will retry",

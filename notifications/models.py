@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import Bilingual
+
 
 class Kind(models.TextChoices):
     STATUS_CHANGE = "status_change", _("Status change")
@@ -39,12 +41,15 @@ class State(models.TextChoices):
 OPEN_STATES = [State.PENDING, State.SENDING]
 
 
-class Notification(models.Model):
+class Notification(Bilingual, models.Model):
     """One message to one person on one channel: written in the same transaction as its cause.
 
     Delivery is idempotent: `state` says where the row is, and `reference` (sent to
     the provider with the message) lets a retry ask the provider whether an earlier
-    attempt got through before sending again.
+    attempt got through before sending again. The producer names what the news is
+    about with `dedupe_key` ("status_event:<id>", "overdue:<application id>"), which
+    the database keeps once per person and channel, and gives its wording in both
+    languages; this app knows nothing else of its cause.
     """
 
     reference = models.UUIDField(_("provider reference"), default=uuid.uuid4, unique=True, editable=False)
@@ -59,14 +64,12 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
-    event = models.ForeignKey(
-        "status_tracker.StatusEvent",
-        verbose_name=_("event"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
+    dedupe_key = models.CharField(_("deduplication key"), max_length=100, blank=True, default="", db_default="")
+    # The producer's own wording, shown in the notification centre behind sign-in.
+    message_en = models.TextField(_("message (English)"), blank=True, default="", db_default="")
+    message_fr = models.TextField(_("message (French)"), blank=True, default="", db_default="")
+    # Whether emails may quote that wording too; text messages never do.
+    message_in_email = models.BooleanField(_("message may be quoted in emails"), default=False, db_default=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
@@ -92,14 +95,9 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "recipient", "channel"],
-                condition=Q(event__isnull=False),
-                name="notification_once_per_event",
-            ),
-            models.UniqueConstraint(
-                fields=["application", "recipient", "channel"],
-                condition=Q(kind="overdue"),
-                name="notification_overdue_once",
+                fields=["recipient", "channel", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_once_per_key",
             ),
             models.UniqueConstraint(
                 fields=["recipient", "channel", "digest_on"],
@@ -134,6 +132,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} / {self.get_channel_display()} → {self.recipient_id}"
+
+    @property
+    def message(self) -> str:
+        return self.localized("message")
 
 
 class NotificationPreference(models.Model):

@@ -13,75 +13,109 @@ from functools import partial
 from django.db import connection, transaction
 from django.utils import timezone
 
-from applications.models import ApplicationLink
+from notifications import dispatch
 from notifications.models import Channel, Notification, NotificationPreference, State
 
 
 @dataclass(frozen=True)
-class Change:
-    """Something the linked accounts of one application should hear about."""
+class OutboundMessage:
+    """One piece of news for one person, worded by its producer; the outbox chooses the channels.
 
-    application_id: int
-    kind: str  # a notifications.models.Kind value
-    event_id: int | None = None
+    The producer picks the recipients (through `applications.access.recipients_for`)
+    and names the news with `dedupe_key`, which is written once per recipient and
+    channel whatever the number of attempts, e.g. "status_event:<id>".
+    """
+
+    recipient: object  # an account (AUTH_USER_MODEL instance)
+    kind: str  # a notifications.models.Kind value: people choose channels per kind
+    dedupe_key: str
+    # The file the news is about: the centre hides it from anyone who may no longer see that file.
+    application_id: int | None = None
+    # Shown in the notification centre, behind sign-in.
+    message_en: str = ""
+    message_fr: str = ""
+    # Whether emails may quote the wording as well: never for decisions or officer's notes.
+    message_in_email: bool = False
+
+
+ROW_FIELDS = (
+    "recipient_id",
+    "application_id",
+    "kind",
+    "channel",
+    "state",
+    "language",
+    "address",
+    "dedupe_key",
+    "message_en",
+    "message_fr",
+    "message_in_email",
+)
 
 
 def _preferences_by_user(*, user_ids: set[int]) -> dict[int, NotificationPreference]:
     return {pref.user_id: pref for pref in NotificationPreference.objects.filter(user_id__in=user_ids)}
 
 
-def outbox_write(*, changes: Iterable[Change]) -> list[int]:
-    """Write one row per change, recipient and chosen channel; return the ids to deliver.
+def _channel_rows(message: OutboundMessage, preference: NotificationPreference) -> list[tuple]:
+    """One row per channel this person wants for this kind of news (the centre always)."""
+    account = message.recipient
+    language = account.preferred_language or "en"
+    rows = []
+    for channel in (Channel.IN_APP, Channel.EMAIL, Channel.SMS):
+        if not preference.wants(channel=channel, kind=message.kind):
+            continue
+        if channel == Channel.IN_APP:
+            # The notification centre is the delivery: nothing to send.
+            state, address = State.SENT, ""
+        elif channel == Channel.EMAIL:
+            if not account.email:
+                continue
+            state = State.HELD if preference.daily_digest else State.PENDING
+            address = account.email
+        else:
+            state, address = State.PENDING, preference.phone_number
+        rows.append(
+            (
+                account.pk,
+                message.application_id,
+                message.kind,
+                channel,
+                state,
+                language,
+                address,
+                message.dedupe_key,
+                message.message_en,
+                message.message_fr,
+                message.message_in_email,
+            )
+        )
+    return rows
 
-    Runs a constant number of queries whatever the number of changes: one for the
-    linked accounts, one for their preferences, one insert. Rows that already exist
-    (the same event for the same person and channel) are skipped by the database.
+
+def outbox_write(*, messages: Iterable[OutboundMessage]) -> list[int]:
+    """Write one row per message and channel its recipient chose; return the ids to deliver.
+
+    Two queries whatever the number of messages: the recipients' preferences and one
+    insert. Rows that already exist (the same key for the same person and channel)
+    are skipped by the database. Delivery is enqueued after commit.
     """
-    changes = list(changes)
-    if not changes:
+    messages = [message for message in messages if message.recipient.is_active]
+    if not messages:
         return []
-    application_ids = {change.application_id for change in changes}
-    links = ApplicationLink.objects.filter(application_id__in=application_ids).select_related("account")
-    accounts_by_application: dict[int, list] = {}
-    for link in links:
-        if link.account.is_active:
-            accounts_by_application.setdefault(link.application_id, []).append(link.account)
-    user_ids = {account.pk for accounts in accounts_by_application.values() for account in accounts}
-    preferences = _preferences_by_user(user_ids=user_ids)
+    preferences = _preferences_by_user(user_ids={message.recipient.pk for message in messages})
     default = NotificationPreference()
-
     # Plain tuples, not model instances: building and preparing 200+ Notification
     # objects per batch was a third of the ingestion time.
-    rows: list[tuple] = []
-    for change in changes:
-        for account in accounts_by_application.get(change.application_id, []):
-            preference = preferences.get(account.pk, default)
-            language = account.preferred_language or "en"
-            for channel in (Channel.IN_APP, Channel.EMAIL, Channel.SMS):
-                if not preference.wants(channel=channel, kind=change.kind):
-                    continue
-                if channel == Channel.IN_APP:
-                    # The notification centre is the delivery: nothing to send.
-                    state, address = State.SENT, ""
-                elif channel == Channel.EMAIL:
-                    if not account.email:
-                        continue
-                    state = State.HELD if preference.daily_digest else State.PENDING
-                    address = account.email
-                else:
-                    state, address = State.PENDING, preference.phone_number
-                rows.append(
-                    (account.pk, change.application_id, change.event_id, change.kind, channel, state, language, address)
-                )
+    rows = [
+        row for message in messages for row in _channel_rows(message, preferences.get(message.recipient.pk, default))
+    ]
     if not rows:
         return []
     ids = _insert_new(rows)
     if ids:
         transaction.on_commit(partial(_enqueue_after_commit, ids), robust=True)
     return ids
-
-
-ROW_FIELDS = ("recipient_id", "application_id", "event_id", "kind", "channel", "state", "language", "address")
 
 
 def _insert_new(rows: list[tuple]) -> list[int]:
@@ -117,7 +151,5 @@ def _insert_new(rows: list[tuple]) -> list[int]:
 
 
 def _enqueue_after_commit(ids: list[int]) -> None:
-    # Imported late: the delivery side imports this module's models too.
-    from notifications.dispatch import delivery_enqueue
-
-    delivery_enqueue(notification_ids=ids)
+    # Looked up when called, so a replaced dispatcher (tests, the benchmark's timers) is the one used.
+    dispatch.delivery_enqueue(notification_ids=ids)

@@ -13,13 +13,18 @@ import random
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
-from notifications import provider
+from core.audit import audit_record
+from core.models import AuditAction
+from notifications import dispatch, provider
 from notifications.content import message_render
 from notifications.models import Channel, Kind, Notification, NotificationPreference, State
+from notifications.selectors import visible_in_app_notifications
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +115,7 @@ def notifications_deliver_many(*, notification_ids: list[int]) -> dict[str, int]
     rows still waiting in this task. One row's unexpected error never stops the others.
     Returns how many rows had each `Outcome`.
     """
-    rows = Notification.objects.select_related("application__program", "event").filter(
+    rows = Notification.objects.select_related("application__program").filter(
         pk__in=notification_ids, state__in=[State.PENDING, State.SENDING]
     )
     outcomes = {Outcome.SKIPPED: len(set(notification_ids)) - len(rows)} if notification_ids else {}
@@ -128,7 +133,7 @@ def notifications_deliver_many(*, notification_ids: list[int]) -> dict[str, int]
 def notification_deliver(*, notification_id: int, now: datetime.datetime | None = None) -> str:
     """Deliver one row (see notifications_deliver_many); returns its `Outcome` value."""
     row = (
-        Notification.objects.select_related("application__program", "event")
+        Notification.objects.select_related("application__program")
         .filter(pk=notification_id, state__in=[State.PENDING, State.SENDING])
         .first()
     )
@@ -192,11 +197,9 @@ def notifications_due(*, now: datetime.datetime | None = None, limit: int = SWEE
 
 def notifications_sweep(*, now: datetime.datetime | None = None) -> int:
     """Hand every row that is due, or stuck, to the workers again; return how many."""
-    from notifications.dispatch import delivery_enqueue
-
     ids = notifications_due(now=now)
     if ids:
-        delivery_enqueue(notification_ids=ids)
+        dispatch.delivery_enqueue(notification_ids=ids)
     return len(ids)
 
 
@@ -222,8 +225,6 @@ def digests_create(*, today: datetime.date | None = None) -> list[int]:
 
 
 def _digest_for_recipient(*, recipient_id: int, today: datetime.date) -> int | None:
-    from notifications.dispatch import delivery_enqueue
-
     with transaction.atomic():
         held = list(
             Notification.objects.select_for_update(of=("self",))
@@ -247,7 +248,7 @@ def _digest_for_recipient(*, recipient_id: int, today: datetime.date) -> int | N
         if digest.state != State.PENDING or digest.attempts:
             return None  # today's digest has gone out already
         Notification.objects.filter(pk__in=[row.pk for row in held]).update(state=State.DIGESTED, digest=digest)
-        transaction.on_commit(partial(delivery_enqueue, notification_ids=[digest.pk]), robust=True)
+        transaction.on_commit(partial(_enqueue, [digest.pk]), robust=True)
     return digest.pk
 
 
@@ -258,31 +259,61 @@ def notification_mark_read(*, notification: Notification) -> None:
 
 
 def notifications_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    """Mark read what the person's centre shows; notifications hidden with a file stay as they were."""
+    return visible_in_app_notifications(user=user).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
-def email_unsubscribe(*, user_id: int) -> bool:
-    """Switch off every kind of email for this person; False when the account no longer exists."""
-    from django.contrib.auth import get_user_model
+# The preference fields a person turns off with one click in an email.
+EMAIL_FIELDS_OFF = ["email_status_change", "email_action_required", "email_decision", "email_overdue", "daily_digest"]
 
+
+def _preferences_change(*, user_id: int, values: dict) -> list[str]:
+    """Store the new values; return the names of the fields that changed. Runs in the caller's transaction."""
+    preference = NotificationPreference.objects.select_for_update().filter(user_id=user_id).first()
+    if preference is None:
+        preference = NotificationPreference(user_id=user_id)
+    changed = [name for name, value in values.items() if getattr(preference, name) != value]
+    for name in changed:
+        setattr(preference, name, values[name])
+    preference.save()
+    return changed
+
+
+def _preferences_audit(*, user_id: int, changed: list[str], actor, request: HttpRequest | None) -> None:
+    if changed:
+        audit_record(
+            action=AuditAction.PREFERENCES_CHANGED,
+            actor=actor,
+            subject_type="notification_preference",
+            subject_id=user_id,
+            request=request,
+            extra={"changed": changed},
+        )
+
+
+def notification_preferences_update(*, user, values: dict, request: HttpRequest | None = None) -> list[str]:
+    """Save a person's choices (the preferences form's cleaned data); audit which fields changed."""
+    with transaction.atomic():
+        changed = _preferences_change(user_id=user.pk, values=values)
+        _preferences_audit(user_id=user.pk, changed=changed, actor=user, request=request)
+    return changed
+
+
+def email_unsubscribe(*, user_id: int, request: HttpRequest | None = None) -> bool:
+    """Switch off every kind of email for this person; False when the account no longer exists.
+
+    The signed link is the credential, so the audit names no actor.
+    """
     if not get_user_model().objects.filter(pk=user_id).exists():
         return False
-    preference, _created = NotificationPreference.objects.get_or_create(user_id=user_id)
-    preference.email_status_change = False
-    preference.email_action_required = False
-    preference.email_decision = False
-    preference.email_overdue = False
-    preference.daily_digest = False
-    preference.save()
+    with transaction.atomic():
+        changed = _preferences_change(user_id=user_id, values=dict.fromkeys(EMAIL_FIELDS_OFF, False))
+        _preferences_audit(user_id=user_id, changed=changed, actor=None, request=request)
     return True
 
 
 def notifications_retry(*, notification_ids: list[int]) -> int:
     """Give failed rows another round of attempts (from admin); enqueued after commit."""
-    from notifications.dispatch import delivery_enqueue
-
     with transaction.atomic():
         ids = list(
             Notification.objects.select_for_update()
@@ -292,5 +323,10 @@ def notifications_retry(*, notification_ids: list[int]) -> int:
         # created_at stays: past the 4-hour window, a row gets one more attempt, not four more hours.
         Notification.objects.filter(pk__in=ids).update(state=State.PENDING, next_attempt_at=None, claimed_at=None)
         if ids:
-            transaction.on_commit(partial(delivery_enqueue, notification_ids=ids), robust=True)
+            transaction.on_commit(partial(_enqueue, ids), robust=True)
     return len(ids)
+
+
+def _enqueue(ids: list[int]) -> None:
+    # Looked up when called, so a replaced dispatcher (tests, the benchmark's timers) is the one used.
+    dispatch.delivery_enqueue(notification_ids=ids)

@@ -77,7 +77,11 @@ def make_event(
 
 
 def make_notification(*, recipient, application=None, event=None, **fields):
-    """A Notification row as the outbox would write it (PENDING email unless told), for tests."""
+    """A Notification row as the outbox would write it (PENDING email unless told), for tests.
+
+    With `event` (a StatusEvent), the row carries what ingestion would give it: the
+    event's key and wording, and whether an email may quote it.
+    """
     from notifications.models import Channel, Kind, Notification, State
 
     channel = fields.pop("channel", Channel.EMAIL)
@@ -87,7 +91,16 @@ def make_notification(*, recipient, application=None, event=None, **fields):
         "language": recipient.preferred_language or "en",
         "address": recipient.email if channel == Channel.EMAIL else ("+16135550199" if channel == Channel.SMS else ""),
     }
+    if event is not None:
+        # Test tooling only: the producer's rule, so tests see what ingestion would write.
+        from status_tracker.news import event_message
+
+        news = event_message(event=event, recipient=recipient)
+        defaults.update(
+            dedupe_key=news.dedupe_key,
+            message_en=news.message_en,
+            message_fr=news.message_fr,
+            message_in_email=news.message_in_email,
+        )
     defaults.update(fields)
-    return Notification.objects.create(
-        recipient=recipient, application=application, event=event, channel=channel, **defaults
-    )
+    return Notification.objects.create(recipient=recipient, application=application, channel=channel, **defaults)

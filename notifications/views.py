@@ -16,7 +16,12 @@ from notifications.content import item_summary, unsubscribe_user_id
 from notifications.forms import NotificationPreferenceForm
 from notifications.models import NotificationPreference
 from notifications.selectors import centre_notifications_for_user, notification_for_viewer
-from notifications.services import email_unsubscribe, notification_mark_read, notifications_mark_all_read
+from notifications.services import (
+    email_unsubscribe,
+    notification_mark_read,
+    notification_preferences_update,
+    notifications_mark_all_read,
+)
 
 PAGE_SIZE = 20
 
@@ -33,9 +38,6 @@ def notification_centre(request: HttpRequest) -> HttpResponse:
     page = Paginator(centre_notifications_for_user(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for notification in page.object_list:
         notification.summary = item_summary(kind=notification.kind)
-        # Behind sign-in the event's own wording may be shown in full, notes and decisions
-        # included; emails and SMS quote only what may travel outside the portal.
-        notification.detail = notification.event.message if notification.event_id else ""
     return render(request, "notifications/centre.html", {"page": page})
 
 
@@ -64,7 +66,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     )
     form = NotificationPreferenceForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        notification_preferences_update(user=request.user, values=form.cleaned_data, request=request)
         messages.success(request, _("Your notification choices are saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form}, status=400 if form.errors else 200)
@@ -82,6 +84,6 @@ def email_unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         # Mail scanners open links: showing the button changes nothing.
         return render(request, "notifications/unsubscribe.html", {"token": token})
-    if not email_unsubscribe(user_id=user_id):
+    if not email_unsubscribe(user_id=user_id, request=request):
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
     return render(request, "notifications/unsubscribe_done.html")

@@ -12,10 +12,10 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from applications.access import audience_q
+from applications.access import Need, audience_q, recipients_for
 from applications.models import Application, Program
 from notifications.models import Kind, Notification
-from notifications.outbox import Change, outbox_write
+from notifications.outbox import OutboundMessage, outbox_write
 from processing_times.estimates import normal_processing_time
 from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE
 from processing_times.models import ProcessingTimeSnapshot
@@ -81,16 +81,26 @@ def overdue_applications_to_alert(*, as_of: datetime.date) -> QuerySet[Applicati
     )
 
 
+def overdue_messages(*, application_ids: list[int]) -> list[OutboundMessage]:
+    """One alert per file and person who may see its status; the key keeps it to one ever."""
+    recipients = recipients_for(application_ids=application_ids, need=Need.STATUS)
+    return [
+        OutboundMessage(recipient=person, kind=Kind.OVERDUE, dedupe_key=f"overdue:{pk}", application_id=pk)
+        for pk in application_ids
+        for person in recipients.get(pk, [])
+    ]
+
+
 def overdue_alerts_create(*, as_of: datetime.date) -> int:
     """Write an "overdue" notification for every file that just passed normal processing time.
 
-    Safe to run any number of times: alerted files are skipped, and the notifications
-    table's unique constraint keeps one row per application, person and channel even if
-    two runs overlap. Returns the number of applications alerted.
+    Safe to run any number of times: alerted files are skipped, and the key
+    "overdue:<application id>" is written once per person and channel even if two
+    runs overlap. Returns the number of applications alerted.
     """
     application_ids = list(overdue_applications_to_alert(as_of=as_of).values_list("pk", flat=True))
     for start in range(0, len(application_ids), BATCH_SIZE):
         batch = application_ids[start : start + BATCH_SIZE]
         with transaction.atomic():
-            outbox_write(changes=[Change(application_id=pk, kind=Kind.OVERDUE) for pk in batch])
+            outbox_write(messages=overdue_messages(application_ids=batch))
     return len(application_ids)

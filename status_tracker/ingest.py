@@ -4,6 +4,8 @@ The API, the admin CSV import and `status_event_record` all come through
 `events_ingest`. A batch costs a fixed number of queries whatever its size (plus a
 few per decision, which are rare): the work per event happens in memory between
 one read of everything the batch touches and one bulk write of what changed.
+The steps: load, reject, reduce (the rules themselves are in `status_tracker.state`),
+persist, notify.
 
 Rules, the same wherever an event comes from:
 
@@ -15,20 +17,22 @@ Rules, the same wherever an event comes from:
   `rejected` with a reason and never blocks the others.
 """
 
-import datetime
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ProgramStage, Stage
-from notifications.models import Kind
-from notifications.outbox import Change, outbox_write
+from core.audit import audit_record
+from core.models import AuditAction
+from status_tracker import state
+from status_tracker.bulk import rows_update
 from status_tracker.events import EventIn
-from status_tracker.messages import default_messages, outcome_messages, status_messages
+from status_tracker.messages import event_messages
 from status_tracker.models import (
     ApiClient,
     Decision,
@@ -38,10 +42,8 @@ from status_tracker.models import (
     StageState,
     StatusEvent,
 )
+from status_tracker.news import events_notify
 
-STARTED_STATES = {StageState.IN_PROGRESS, StageState.WAITING_ON_CLIENT, StageState.COMPLETED}
-FINISHED_STATES = {StageState.COMPLETED, StageState.EXEMPTED}
-OPEN_STATES = {StageState.IN_PROGRESS, StageState.WAITING_ON_CLIENT}
 PROGRESS_FIELDS = ["state", "state_since", "state_source_id", "started_at", "finished_at"]
 APPLICATION_FIELDS = [
     "status",
@@ -50,6 +52,21 @@ APPLICATION_FIELDS = [
     "status_since",
     "status_source_id",
     "current_stage",
+    "last_updated_at",
+    "last_event_at",
+]
+# Only what the rules read or write: the lock is taken on these rows anyway.
+APPLICATION_COLUMNS = [
+    "pk",
+    "number",
+    "program_id",
+    "submitted_on",
+    "status",
+    "outcome",
+    "decided_on",
+    "status_since",
+    "status_source_id",
+    "current_stage_id",
     "last_updated_at",
     "last_event_at",
 ]
@@ -70,350 +87,300 @@ class IngestItem:
     event: StatusEvent | None = None
 
 
-def _notification_kind(event: StatusEvent) -> str:
-    if event.kind == EventKind.DECISION:
-        return Kind.DECISION
-    if event.kind == EventKind.ACTION_REQUIRED or event.state == StageState.WAITING_ON_CLIENT:
-        return Kind.ACTION_REQUIRED
-    return Kind.STATUS_CHANGE
+@dataclass
+class _Loaded:
+    """Everything the batch reads before deciding anything, keyed as the events name it."""
+
+    applications: dict[str, Application]  # by number, locked
+    seen_before: set[str]
+    stages: dict[str, Stage]  # by code
+    stage_order: dict[int, list[int]]  # program id -> stage ids in program order
+    grounds: dict[str, RefusalGround]  # by code
 
 
-def _newer(occurred_at: datetime.datetime, source_id: str, since: datetime.datetime | None, since_id: str) -> bool:
-    return since is None or (occurred_at, source_id) > (since, since_id)
+@dataclass
+class _Reduced:
+    """What the accepted events change, in memory, ready to be written."""
+
+    rows: list[StatusEvent] = dataclasses.field(default_factory=list)
+    indexes: list[int] = dataclasses.field(default_factory=list)  # the position in the batch of each row
+    new_progress: dict[tuple[int, int], StageProgress] = dataclasses.field(default_factory=dict)
+    dirty_progress: dict[tuple[int, int], StageProgress] = dataclasses.field(default_factory=dict)
+    dirty_applications: dict[int, Application] = dataclasses.field(default_factory=dict)
+    # The newest applied decision of each file: its Decision row is (re)written.
+    latest_decision: dict[int, tuple[int, StatusEvent]] = dataclasses.field(default_factory=dict)
+    # Files a newer status event took out of the closed state: their decision no longer stands.
+    reopened: set[int] = dataclasses.field(default_factory=set)
 
 
-def current_stage_id(*, ordered_stage_ids: list[int], states: dict[int, str]) -> int | None:
-    """The first open stage in program order; else the last one finished."""
-    for stage_id in ordered_stage_ids:
-        if states.get(stage_id) in OPEN_STATES:
-            return stage_id
-    finished = [stage_id for stage_id in ordered_stage_ids if states.get(stage_id) in FINISHED_STATES]
-    return finished[-1] if finished else None
+# --- load ----------------------------------------------------------------------------------------
 
 
-def rows_update(*, model, objects: list, fields: list[str]) -> None:
-    """Write `fields` of many rows in one statement.
-
-    On PostgreSQL this is one UPDATE … FROM (VALUES …): Django's bulk_update builds a
-    CASE per field and row, which cost about 60 ms per 100 rows here, most of the
-    batch. Elsewhere (the SQLite default) bulk_update is fine.
-    """
-    if connection.vendor != "postgresql":
-        model.objects.bulk_update(objects, fields)
-        return
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    pk = meta.pk
-    quote = connection.ops.quote_name
-    casts = [f"%s::{pk.db_type(connection)}"] + [f"%s::{field.db_type(connection)}" for field in columns]
-    row_sql = "(" + ", ".join(casts) + ")"
-    params: list = []
-    for obj in objects:
-        params.append(pk.get_db_prep_value(obj.pk, connection))
-        for field in columns:
-            params.append(field.get_db_prep_value(getattr(obj, field.attname), connection))
-    assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in columns)
-    names = ", ".join([quote(pk.column)] + [quote(field.column) for field in columns])
-    sql = (
-        f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "  # noqa: S608 (names from model metadata; values are parameters)
-        f"FROM (VALUES {', '.join([row_sql] * len(objects))}) AS v({names}) "
-        f"WHERE t.{quote(pk.column)} = v.{quote(pk.column)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-class _Batch:
-    """Everything one batch reads, loaded in bulk, and what it will write."""
-
-    def __init__(self, events: Sequence[EventIn], api_client: ApiClient | None) -> None:
-        self.events = events
-        self.api_client = api_client
-        self.results: list[IngestItem | None] = [None] * len(events)
-        self.message_cache: dict[tuple, tuple[str, str]] = {}
-
-    def reject(self, index: int, reason: str) -> None:
-        self.results[index] = IngestItem(self.events[index].event_id, ItemResult.REJECTED, reason)
-
-    def run(self, *, notify: bool) -> list[IngestItem]:
-        events = self.events
-        first_index: dict[str, int] = {}
-        for index, event in enumerate(events):
-            if event.event_id in first_index:
-                self.results[index] = IngestItem(
-                    event.event_id, ItemResult.DUPLICATE, _("The same event_id appears earlier in this batch.")
-                )
-            else:
-                first_index[event.event_id] = index
-        candidates = list(first_index.values())
-        if not candidates:
-            return self._finished()
-
-        # Locking the applications in id order serialises concurrent batches that touch
-        # the same file without deadlocks.
-        numbers = {events[index].application_number for index in candidates}
-        applications = {
-            application.number: application
-            for application in Application.objects.select_for_update()
-            .filter(number__in=numbers)
-            .order_by("pk")
-            .only(
-                "pk",
-                "number",
-                "program_id",
-                "submitted_on",
-                "status",
-                "outcome",
-                "decided_on",
-                "status_since",
-                "status_source_id",
-                "current_stage_id",
-                "last_updated_at",
-                "last_event_at",
+def _first_of_each_id(events: Sequence[EventIn], results: list) -> list[int]:
+    """Positions of the first event with each id; later repeats in the batch are duplicates."""
+    first_index: dict[str, int] = {}
+    for index, event in enumerate(events):
+        if event.event_id in first_index:
+            results[index] = IngestItem(
+                event.event_id, ItemResult.DUPLICATE, _("The same event_id appears earlier in this batch.")
             )
-        }
-        seen_before = set(
-            StatusEvent.objects.filter(source_id__in=[events[index].event_id for index in candidates]).values_list(
-                "source_id", flat=True
-            )
-        )
-        stage_codes = {events[index].stage for index in candidates if events[index].stage}
-        stages = {stage.code: stage for stage in Stage.objects.filter(code__in=stage_codes)} if stage_codes else {}
-        program_ids = {application.program_id for application in applications.values()}
-        stage_order: dict[int, list[int]] = {}
-        for program_id, stage_id in (
-            ProgramStage.objects.filter(program_id__in=program_ids)
-            .order_by("program_id", "position")
-            .values_list("program_id", "stage_id")
-        ):
-            stage_order.setdefault(program_id, []).append(stage_id)
-        ground_codes = {code for index in candidates for code in events[index].grounds}
-        grounds = (
-            {ground.code: ground for ground in RefusalGround.objects.filter(code__in=ground_codes)}
-            if ground_codes
-            else {}
-        )
-
-        accepted: list[int] = []
-        for index in candidates:
-            event = events[index]
-            application = applications.get(event.application_number)
-            if event.event_id in seen_before:
-                self.results[index] = IngestItem(
-                    event.event_id, ItemResult.DUPLICATE, _("This event was received before.")
-                )
-            elif application is None:
-                self.reject(index, _("There is no application with this number."))
-            elif event.stage and event.stage not in stages:
-                self.reject(index, _("There is no stage with the code %(code)s.") % {"code": event.stage})
-            elif event.stage and stages[event.stage].pk not in stage_order.get(application.program_id, []):
-                self.reject(
-                    index,
-                    _("The stage %(code)s is not part of this application's program.") % {"code": event.stage},
-                )
-            elif unknown := sorted(code for code in event.grounds if code not in grounds):
-                self.reject(index, _("Unknown refusal ground codes: %(codes)s.") % {"codes": ", ".join(unknown)})
-            elif event.kind == EventKind.DECISION and timezone.localdate(event.occurred_at) < application.submitted_on:
-                self.reject(index, _("A decision cannot be dated before the application was submitted."))
-            else:
-                accepted.append(index)
-        if not accepted:
-            return self._finished()
-
-        touched_ids = {applications[events[index].application_number].pk for index in accepted}
-        progress = {
-            (row.application_id, row.stage_id): row
-            for row in StageProgress.objects.filter(application_id__in=touched_ids)
-        }
-        new_progress: dict[tuple[int, int], StageProgress] = {}
-        dirty_progress: dict[tuple[int, int], StageProgress] = {}
-        dirty_applications: dict[int, Application] = {}
-        latest_decision: dict[int, tuple[int, StatusEvent]] = {}
-        # Files a newer status event took out of the closed state: their decision no longer stands.
-        reopened: set[int] = set()
-
-        rows: list[StatusEvent] = []
-        row_index: list[int] = []
-        accepted.sort(
-            key=lambda index: (
-                events[index].application_number,
-                events[index].occurred_at,
-                events[index].event_id,
-            )
-        )
-        for index in accepted:
-            event = events[index]
-            application = applications[event.application_number]
-            stage = stages.get(event.stage) if event.stage else None
-            applied = True
-            if event.kind in (EventKind.STAGE, EventKind.ACTION_REQUIRED):
-                key = (application.pk, stage.pk)
-                row = progress.get(key)
-                if row is None:
-                    row = StageProgress(application_id=application.pk, stage_id=stage.pk, state=StageState.NOT_STARTED)
-                    progress[key] = row
-                    new_progress[key] = row
-                applied = self._apply_stage(row=row, event=event)
-                if key not in new_progress:
-                    dirty_progress[key] = row
-            elif event.kind in (EventKind.STATUS, EventKind.DECISION):
-                applied = _newer(
-                    event.occurred_at, event.event_id, application.status_since, application.status_source_id
-                )
-                if applied:
-                    application.status_since = event.occurred_at
-                    application.status_source_id = event.event_id
-                    if event.kind == EventKind.DECISION:
-                        application.status = Application.Status.CLOSED
-                        application.outcome = event.outcome
-                        application.decided_on = timezone.localdate(event.occurred_at)
-                    else:
-                        application.status = event.status
-                        application.outcome = ""
-                        application.decided_on = None
-                        reopened.add(application.pk)
-                        latest_decision.pop(application.pk, None)
-                    dirty_applications[application.pk] = application
-            if application.last_event_at is None or event.occurred_at > application.last_event_at:
-                application.last_event_at = event.occurred_at
-                dirty_applications[application.pk] = application
-            if event.visible_to_client and (
-                application.last_updated_at is None or event.occurred_at > application.last_updated_at
-            ):
-                application.last_updated_at = event.occurred_at
-                dirty_applications[application.pk] = application
-
-            message_en, message_fr = self._messages(event=event, stage=stage)
-            row = StatusEvent(
-                application_id=application.pk,
-                kind=event.kind,
-                stage=stage,
-                state=event.state,
-                status=event.status,
-                outcome=event.outcome,
-                occurred_at=event.occurred_at,
-                message_en=message_en,
-                message_fr=message_fr,
-                source_id=event.event_id,
-                visible_to_client=event.visible_to_client,
-                applied=applied,
-                api_client=self.api_client,
-            )
-            rows.append(row)
-            row_index.append(index)
-            if event.kind == EventKind.DECISION and applied:
-                latest_decision[application.pk] = (index, row)
-                reopened.discard(application.pk)
-
-        by_pk = {application.pk: application for application in applications.values()}
-        rows_by_application: dict[int, list[StageProgress]] = {}
-        for (application_id, _stage_id), progress_row in progress.items():
-            rows_by_application.setdefault(application_id, []).append(progress_row)
-        # Every touched file, not only those whose stages changed here: a status event
-        # or a late start must end where any other arrival order would.
-        for application_id in touched_ids:
-            application = by_pk[application_id]
-            stage_rows = rows_by_application.get(application_id, [])
-            states = {progress_row.stage_id: progress_row.state for progress_row in stage_rows}
-            current = current_stage_id(ordered_stage_ids=stage_order.get(application.program_id, []), states=states)
-            if current != application.current_stage_id:
-                application.current_stage_id = current
-                dirty_applications[application.pk] = application
-            # started_at is the earliest start whatever the arrival order, so "work has
-            # begun" is too; "has a current stage" is not (a later not_started clears it).
-            if application.status == Application.Status.RECEIVED and any(row.started_at for row in stage_rows):
-                application.status = Application.Status.IN_PROGRESS
-                dirty_applications[application.pk] = application
-
-        StatusEvent.objects.bulk_create(rows)
-        if new_progress:
-            StageProgress.objects.bulk_create(new_progress.values())
-        if dirty_progress:
-            rows_update(model=StageProgress, objects=list(dirty_progress.values()), fields=PROGRESS_FIELDS)
-        if dirty_applications:
-            rows_update(model=Application, objects=list(dirty_applications.values()), fields=APPLICATION_FIELDS)
-        if reopened:
-            Decision.objects.filter(application_id__in=reopened).delete()
-        for application_id, (index, row) in latest_decision.items():
-            self._write_decision(application_id=application_id, event=events[index], row=row, grounds=grounds)
-
-        changes = []
-        for index, row in zip(row_index, rows, strict=True):
-            result = ItemResult.APPLIED if row.applied else ItemResult.OUT_OF_ORDER
-            reason = "" if row.applied else _("Older than the current state: kept in the history, changed nothing.")
-            self.results[index] = IngestItem(row.source_id, result, reason, row)
-            if row.applied and row.visible_to_client:
-                changes.append(Change(application_id=row.application_id, kind=_notification_kind(row), event_id=row.pk))
-        if notify and changes:
-            outbox_write(changes=changes)
-        return self._finished()
-
-    @staticmethod
-    def _apply_stage(*, row: StageProgress, event: EventIn) -> bool:
-        occurred_at = event.occurred_at
-        if event.state in STARTED_STATES and (row.started_at is None or occurred_at < row.started_at):
-            row.started_at = occurred_at
-        applied = _newer(occurred_at, event.event_id, row.state_since, row.state_source_id)
-        if applied:
-            row.state = event.state
-            row.state_since = occurred_at
-            row.state_source_id = event.event_id
-            row.finished_at = occurred_at if event.state in FINISHED_STATES else None
-        if row.finished_at and row.started_at and row.finished_at < row.started_at:
-            row.started_at = row.finished_at
-        return applied
-
-    def _messages(self, *, event: EventIn, stage: Stage | None) -> tuple[str, str]:
-        if event.message_en and event.message_fr:
-            return event.message_en, event.message_fr
-        if event.kind in (EventKind.STAGE, EventKind.ACTION_REQUIRED):
-            key = ("stage", stage.pk, event.state)
-            if key not in self.message_cache:
-                self.message_cache[key] = default_messages(stage=stage, state=event.state)
-        elif event.kind == EventKind.STATUS:
-            key = ("status", event.status)
-            if key not in self.message_cache:
-                self.message_cache[key] = status_messages(status=event.status)
         else:
-            key = ("outcome", event.outcome)
-            if key not in self.message_cache:
-                self.message_cache[key] = outcome_messages(outcome=event.outcome)
-        return self.message_cache[key]
+            first_index[event.event_id] = index
+    return list(first_index.values())
 
-    @staticmethod
-    def _write_decision(
-        *, application_id: int, event: EventIn, row: StatusEvent, grounds: dict[str, RefusalGround]
-    ) -> None:
-        decision, _created = Decision.objects.update_or_create(
-            application_id=application_id,
-            defaults={
-                "outcome": event.outcome,
-                "decided_at": event.occurred_at,
-                "made_in_canada": event.made_in_canada,
-                "officer_notes": event.notes,
-                "event": row,
-            },
+
+def _load(events: list[EventIn]) -> _Loaded:
+    """One read of each kind of row the events name: a fixed number of queries for any batch."""
+    # Locking the applications in id order serialises concurrent batches that touch
+    # the same file without deadlocks.
+    applications = {
+        application.number: application
+        for application in Application.objects.select_for_update()
+        .filter(number__in={event.application_number for event in events})
+        .order_by("pk")
+        .only(*APPLICATION_COLUMNS)
+    }
+    seen_before = set(
+        StatusEvent.objects.filter(source_id__in=[event.event_id for event in events]).values_list(
+            "source_id", flat=True
         )
-        decision.grounds.set([grounds[code] for code in event.grounds])
+    )
+    stage_codes = {event.stage for event in events if event.stage}
+    stages = {stage.code: stage for stage in Stage.objects.filter(code__in=stage_codes)} if stage_codes else {}
+    stage_order: dict[int, list[int]] = {}
+    for program_id, stage_id in (
+        ProgramStage.objects.filter(program_id__in={application.program_id for application in applications.values()})
+        .order_by("program_id", "position")
+        .values_list("program_id", "stage_id")
+    ):
+        stage_order.setdefault(program_id, []).append(stage_id)
+    ground_codes = {code for event in events for code in event.grounds}
+    grounds = (
+        {ground.code: ground for ground in RefusalGround.objects.filter(code__in=ground_codes)} if ground_codes else {}
+    )
+    return _Loaded(applications, seen_before, stages, stage_order, grounds)
 
-    def _finished(self) -> list[IngestItem]:
-        if any(result is None for result in self.results):
-            raise RuntimeError("an event was left without a result")
-        return self.results  # type: ignore[return-value]
+
+# --- reject --------------------------------------------------------------------------------------
+
+
+def _rejection(event: EventIn, loaded: _Loaded) -> IngestItem | None:
+    """Why the portal cannot take this event, as its result; None when it can."""
+    application = loaded.applications.get(event.application_number)
+
+    def rejected(reason: str) -> IngestItem:
+        return IngestItem(event.event_id, ItemResult.REJECTED, reason)
+
+    if event.event_id in loaded.seen_before:
+        return IngestItem(event.event_id, ItemResult.DUPLICATE, _("This event was received before."))
+    if application is None:
+        return rejected(_("There is no application with this number."))
+    if event.stage and event.stage not in loaded.stages:
+        return rejected(_("There is no stage with the code %(code)s.") % {"code": event.stage})
+    if event.stage and loaded.stages[event.stage].pk not in loaded.stage_order.get(application.program_id, []):
+        return rejected(_("The stage %(code)s is not part of this application's program.") % {"code": event.stage})
+    if unknown := sorted(code for code in event.grounds if code not in loaded.grounds):
+        return rejected(_("Unknown refusal ground codes: %(codes)s.") % {"codes": ", ".join(unknown)})
+    if event.kind == EventKind.DECISION and timezone.localdate(event.occurred_at) < application.submitted_on:
+        return rejected(_("A decision cannot be dated before the application was submitted."))
+    return None
+
+
+def _reject(events: Sequence[EventIn], candidates: list[int], loaded: _Loaded, results: list) -> list[int]:
+    """Record a result for each event that cannot be applied; return the positions of the others."""
+    accepted = []
+    for index in candidates:
+        item = _rejection(events[index], loaded)
+        if item is None:
+            accepted.append(index)
+        else:
+            results[index] = item
+    return accepted
+
+
+# --- reduce --------------------------------------------------------------------------------------
+
+
+def _event_row(event: EventIn, application: Application, stage, applied: bool, api_client, cache) -> StatusEvent:
+    message_en, message_fr = event_messages(event=event, stage=stage, cache=cache)
+    return StatusEvent(
+        application_id=application.pk,
+        kind=event.kind,
+        stage=stage,
+        state=event.state,
+        status=event.status,
+        outcome=event.outcome,
+        occurred_at=event.occurred_at,
+        message_en=message_en,
+        message_fr=message_fr,
+        source_id=event.event_id,
+        visible_to_client=event.visible_to_client,
+        applied=applied,
+        api_client=api_client,
+    )
+
+
+def _progress_row(reduced: _Reduced, progress: dict, application: Application, stage: Stage) -> StageProgress:
+    """The stage's row, made (NOT_STARTED) when the file has none yet; marked to be written."""
+    key = (application.pk, stage.pk)
+    row = progress.get(key)
+    if row is None:
+        row = progress[key] = reduced.new_progress[key] = StageProgress(
+            application_id=application.pk, stage_id=stage.pk, state=StageState.NOT_STARTED
+        )
+    elif key not in reduced.new_progress:
+        reduced.dirty_progress[key] = row
+    return row
+
+
+def _reduce(events: Sequence[EventIn], accepted: list[int], loaded: _Loaded, api_client) -> _Reduced:
+    """Apply the accepted events in time order (ties by id) to the loaded rows, in memory."""
+    touched_ids = {loaded.applications[events[index].application_number].pk for index in accepted}
+    progress = {
+        (row.application_id, row.stage_id): row for row in StageProgress.objects.filter(application_id__in=touched_ids)
+    }
+    reduced = _Reduced()
+    cache: dict[tuple, tuple[str, str]] = {}
+    accepted = sorted(
+        accepted,
+        key=lambda index: (events[index].application_number, events[index].occurred_at, events[index].event_id),
+    )
+    for index in accepted:
+        event = events[index]
+        application = loaded.applications[event.application_number]
+        stage = loaded.stages.get(event.stage) if event.stage else None
+        row = _progress_row(reduced, progress, application, stage) if event.kind in state.STAGE_KINDS else None
+        effect = state.apply_event(application=application, progress=row, event=event)
+        if effect.application_changed:
+            reduced.dirty_applications[application.pk] = application
+        stored = _event_row(event, application, stage, effect.applied, api_client, cache)
+        reduced.rows.append(stored)
+        reduced.indexes.append(index)
+        if effect.applied and event.kind == EventKind.DECISION:
+            reduced.latest_decision[application.pk] = (index, stored)
+            reduced.reopened.discard(application.pk)
+        elif effect.applied and event.kind == EventKind.STATUS:
+            reduced.latest_decision.pop(application.pk, None)
+            reduced.reopened.add(application.pk)
+    _settle(reduced, loaded, touched_ids, progress)
+    return reduced
+
+
+def _settle(reduced: _Reduced, loaded: _Loaded, touched_ids: set[int], progress: dict) -> None:
+    """Derive each touched file's current stage and "work has begun" from all its stage rows."""
+    by_pk = {application.pk: application for application in loaded.applications.values()}
+    rows_by_application: dict[int, list[StageProgress]] = {}
+    for (application_id, _stage_id), row in progress.items():
+        rows_by_application.setdefault(application_id, []).append(row)
+    for application_id in touched_ids:
+        application = by_pk[application_id]
+        if state.settle(
+            application=application,
+            stage_rows=rows_by_application.get(application_id, []),
+            ordered_stage_ids=loaded.stage_order.get(application.program_id, []),
+        ):
+            reduced.dirty_applications[application_id] = application
+
+
+# --- persist -------------------------------------------------------------------------------------
+
+
+def _persist(reduced: _Reduced, events: Sequence[EventIn], loaded: _Loaded) -> None:
+    """Bulk writes: the events, new and changed stage rows, changed files, then decisions."""
+    StatusEvent.objects.bulk_create(reduced.rows)
+    if reduced.new_progress:
+        StageProgress.objects.bulk_create(reduced.new_progress.values())
+    if reduced.dirty_progress:
+        rows_update(model=StageProgress, objects=list(reduced.dirty_progress.values()), fields=PROGRESS_FIELDS)
+    if reduced.dirty_applications:
+        rows_update(model=Application, objects=list(reduced.dirty_applications.values()), fields=APPLICATION_FIELDS)
+    if reduced.reopened:
+        Decision.objects.filter(application_id__in=reduced.reopened).delete()
+    for application_id, (index, row) in reduced.latest_decision.items():
+        _write_decision(application_id=application_id, event=events[index], row=row, grounds=loaded.grounds)
+
+
+def _write_decision(
+    *, application_id: int, event: EventIn, row: StatusEvent, grounds: dict[str, RefusalGround]
+) -> None:
+    decision, _created = Decision.objects.update_or_create(
+        application_id=application_id,
+        defaults={
+            "outcome": event.outcome,
+            "decided_at": event.occurred_at,
+            "made_in_canada": event.made_in_canada,
+            "officer_notes": event.notes,
+            "event": row,
+        },
+    )
+    decision.grounds.set([grounds[code] for code in event.grounds])
+
+
+def _audit(*, actor, rows: list[StatusEvent], loaded: _Loaded) -> None:
+    """Events a person sent by hand (a correction, an import) are each written to the audit trail."""
+    numbers = {application.pk: application.number for application in loaded.applications.values()}
+    for row in rows:
+        audit_record(
+            action=AuditAction.CASE_CORRECTED,
+            actor=actor,
+            subject_type="application",
+            subject_id=row.application_id,
+            case_number=numbers[row.application_id],
+            extra={"event_id": row.source_id, "kind": row.kind, "applied": row.applied},
+        )
+
+
+# --- the batch -----------------------------------------------------------------------------------
+
+
+def _results_of(reduced: _Reduced, results: list) -> None:
+    for index, row in zip(reduced.indexes, reduced.rows, strict=True):
+        if row.applied:
+            results[index] = IngestItem(row.source_id, ItemResult.APPLIED, "", row)
+        else:
+            reason = _("Older than the current state: kept in the history, changed nothing.")
+            results[index] = IngestItem(row.source_id, ItemResult.OUT_OF_ORDER, reason, row)
+
+
+def _finished(results: list) -> list[IngestItem]:
+    if any(result is None for result in results):
+        raise RuntimeError("an event was left without a result")
+    return results
+
+
+def _ingest(events: Sequence[EventIn], *, api_client: ApiClient | None, notify: bool, actor) -> list[IngestItem]:
+    results: list[IngestItem | None] = [None] * len(events)
+    candidates = _first_of_each_id(events, results)
+    if not candidates:
+        return _finished(results)
+    loaded = _load([events[index] for index in candidates])
+    accepted = _reject(events, candidates, loaded, results)
+    if not accepted:
+        return _finished(results)
+    reduced = _reduce(events, accepted, loaded, api_client)
+    _persist(reduced, events, loaded)
+    _results_of(reduced, results)
+    if actor is not None:
+        _audit(actor=actor, rows=reduced.rows, loaded=loaded)
+    if notify:
+        events_notify(rows=reduced.rows)
+    return _finished(results)
 
 
 def events_ingest(
-    *, events: Sequence[EventIn], api_client: ApiClient | None = None, notify: bool = True
+    *, events: Sequence[EventIn], api_client: ApiClient | None = None, notify: bool = True, actor=None
 ) -> list[IngestItem]:
     """Apply a batch of events atomically; return one result per event, in the order given.
 
     With `notify`, every applied, client-visible event writes its notification rows
-    in the same transaction; they are handed to Celery after commit.
+    in the same transaction; they are handed to Celery after commit. `actor` is the
+    person who sent the events by hand (an admin correction or import): each stored
+    event is then audited as theirs.
     """
     for attempt in range(2):
         try:
             with transaction.atomic():
-                return _Batch(events, api_client).run(notify=notify)
+                return _ingest(events, api_client=api_client, notify=notify, actor=actor)
         except IntegrityError:
             # Another request stored one of these event ids between our read and our
             # write. Once more: this time they read as duplicates.

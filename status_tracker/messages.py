@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 
 from applications.models import Stage
 from core.i18n import in_both_languages
-from status_tracker.models import StageState
+from status_tracker.models import EventKind, StageState
 
 
 def _sentence(*, stage_name: str, state: str) -> str:
@@ -52,3 +52,25 @@ def status_messages(*, status: str) -> tuple[str, str]:
 def outcome_messages(*, outcome: str) -> tuple[str, str]:
     """Return the (English, French) message for a decision with `outcome`."""
     return in_both_languages(lambda: _outcome_sentence(outcome))
+
+
+def event_messages(*, event, stage: Stage | None, cache: dict[tuple, tuple[str, str]]) -> tuple[str, str]:
+    """Upstream's own (English, French) wording of an event when it gave both, else the portal's.
+
+    `cache` is shared across one batch, so each default wording is rendered once.
+    """
+    if event.message_en and event.message_fr:
+        return event.message_en, event.message_fr
+    if event.kind in (EventKind.STAGE, EventKind.ACTION_REQUIRED):
+        key: tuple = ("stage", stage.pk, event.state)
+        if key not in cache:
+            cache[key] = default_messages(stage=stage, state=event.state)
+    elif event.kind == EventKind.STATUS:
+        key = ("status", event.status)
+        if key not in cache:
+            cache[key] = status_messages(status=event.status)
+    else:
+        key = ("outcome", event.outcome)
+        if key not in cache:
+            cache[key] = outcome_messages(outcome=event.outcome)
+    return cache[key]

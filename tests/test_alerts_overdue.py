@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from applications.models import Program
 from notifications.models import Channel, Kind, Notification, NotificationPreference, State
-from notifications.outbox import Change, outbox_write
-from processing_times.alerts import overdue_alerts_create, overdue_applications_to_alert
+from notifications.outbox import outbox_write
+from processing_times.alerts import overdue_alerts_create, overdue_applications_to_alert, overdue_messages
 from processing_times.estimates import estimate_for_application
 from processing_times.models import ProcessingTimeSnapshot
 from processing_times.tasks import overdue_alerts_daily
@@ -171,8 +171,8 @@ def test_a_file_already_alerted_is_not_selected_again():
 def test_two_overlapping_runs_still_write_one_row_per_person_and_channel():
     application = linked_application(days_ago=400)
     # As if two jobs had selected the file before either committed.
-    outbox_write(changes=[Change(application_id=application.pk, kind=Kind.OVERDUE)])
-    outbox_write(changes=[Change(application_id=application.pk, kind=Kind.OVERDUE)])
+    outbox_write(messages=overdue_messages(application_ids=[application.pk]))
+    outbox_write(messages=overdue_messages(application_ids=[application.pk]))
     assert overdue_rows(application).count() == 2  # in the portal and by email, once each
 
 

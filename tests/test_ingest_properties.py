@@ -215,7 +215,15 @@ def test_any_interleaving_duplication_and_delay_ends_in_the_in_order_state(numbe
 
         def arrive():
             _ingest(arrival)
-            rows = list(Notification.objects.values_list("event__source_id", "recipient_id", "channel"))
+            source_ids = {
+                f"status_event:{pk}": source_id for pk, source_id in StatusEvent.objects.values_list("pk", "source_id")
+            }
+            rows = [
+                (source_ids[key], recipient_id, channel)
+                for key, recipient_id, channel in Notification.objects.values_list(
+                    "dedupe_key", "recipient_id", "channel"
+                )
+            ]
             applied = set(StatusEvent.objects.filter(applied=True).values_list("source_id", flat=True))
             return end_state(), rows, applied
 

@@ -9,7 +9,7 @@ import redis
 
 from notifications.dispatch import CHUNK_SIZE, delivery_enqueue
 from notifications.models import Notification, State
-from notifications.outbox import Change, outbox_write
+from notifications.outbox import OutboundMessage, outbox_write
 from portal.celery import app
 
 REDIS = "redis://127.0.0.1:6379/14"
@@ -49,7 +49,10 @@ def test_an_event_still_commits_its_notifications_when_the_broker_is_down(
 ):
     broker_at("redis://127.0.0.1:1/0")
     with django_capture_on_commit_callbacks(execute=True):
-        ids = outbox_write(changes=[Change(application_id=applicant_application.pk, kind="status_change")])
+        news = OutboundMessage(
+            recipient=applicant, kind="status_change", dedupe_key="test:1", application_id=applicant_application.pk
+        )
+        ids = outbox_write(messages=[news])
     assert ids
     assert set(Notification.objects.filter(pk__in=ids).values_list("state", flat=True)) == {State.PENDING}
 
@@ -78,3 +81,15 @@ def test_tasks_carry_notification_ids_only_in_chunks(broker_at):
         assert sorted(len(chunk) for chunk in bodies) == [3, CHUNK_SIZE, CHUNK_SIZE]
     finally:
         connection.flushdb()
+
+
+def test_with_eager_tasks_publishing_by_name_runs_the_delivery_in_process(monkeypatch):
+    """Without Redis (the embedded default) tasks run eagerly: a name must reach the registered task."""
+    delivered = []
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setattr(
+        "notifications.tasks.notifications_deliver_many",
+        lambda *, notification_ids: delivered.append(notification_ids) or {},
+    )
+    delivery_enqueue(notification_ids=[1, 2, 3])
+    assert delivered == [[1, 2, 3]]

@@ -183,7 +183,7 @@ def assert_each_row_delivered_once(store) -> None:
     assert by_reference and max(by_reference.values()) == 1, "a reference reached the provider twice"
     rows = list(
         Notification.objects.filter(channel__in=[Channel.EMAIL, Channel.SMS]).values_list(
-            "reference", "event_id", "recipient_id", "channel", "provider_id"
+            "reference", "dedupe_key", "recipient_id", "channel", "provider_id"
         )
     )
     assert {str(reference) for reference, *_ in rows} == set(by_reference)

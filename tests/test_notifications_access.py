@@ -1,0 +1,91 @@
+"""The notification centre asks applications.access: losing a file hides its notifications at once."""
+
+import pytest
+from django.urls import reverse
+
+from applications.services import application_unlink
+from notifications.models import Channel, Kind, Notification
+from notifications.selectors import unread_count_for_user
+from notifications.testing import make_notification
+from tests.factories import ApplicationFactory, link
+
+
+def in_app(user, application, **fields):
+    return make_notification(recipient=user, application=application, channel=Channel.IN_APP, **fields)
+
+
+@pytest.fixture
+def second_application(applicant, applicant_application):
+    """Another file of the same client, also linked to the applicant."""
+    application = ApplicationFactory(client=applicant_application.client)
+    link(user=applicant, application=application)
+    return application
+
+
+@pytest.fixture
+def unlinked(applicant, applicant_application, second_application):
+    """Notifications about both files, then the first one unlinked."""
+    hidden = in_app(applicant, applicant_application, kind=Kind.DECISION)
+    kept = in_app(applicant, second_application, kind=Kind.STATUS_CHANGE)
+    application_unlink(account=applicant, application=applicant_application)
+    return hidden, kept
+
+
+def test_the_centre_stops_listing_an_unlinked_files_notifications(
+    client, applicant, applicant_application, second_application, unlinked
+):
+    client.force_login(applicant)
+    page = client.get(reverse("notifications:centre")).text
+    assert page.count('class="notification ') == 1
+    assert applicant_application.number not in page
+    assert second_application.number in page
+
+
+def test_the_unread_count_leaves_them_out(client, applicant, unlinked):
+    assert unread_count_for_user(user=applicant) == 1
+    client.force_login(applicant)
+    page = client.get(reverse("applications:list")).text
+    assert '<span class="visually-hidden">unread: </span>1</span>' in page
+
+
+def test_reading_a_hidden_one_by_id_is_a_404(client, applicant, unlinked):
+    hidden, kept = unlinked
+    client.force_login(applicant)
+    assert client.post(reverse("notifications:read", args=[hidden.pk])).status_code == 404
+    assert client.post(reverse("notifications:read", args=[kept.pk])).status_code == 302
+    hidden.refresh_from_db()
+    assert hidden.read_at is None
+
+
+def test_marking_all_as_read_leaves_the_hidden_ones_alone(client, applicant, unlinked):
+    hidden, kept = unlinked
+    client.force_login(applicant)
+    client.post(reverse("notifications:read_all"))
+    hidden.refresh_from_db()
+    kept.refresh_from_db()
+    assert (hidden.read_at, kept.read_at is not None) == (None, True)
+
+
+def test_they_come_back_when_the_person_links_the_file_again(client, applicant, applicant_application, unlinked):
+    link(user=applicant, application=applicant_application)
+    assert unread_count_for_user(user=applicant) == 2
+    client.force_login(applicant)
+    page = client.get(reverse("notifications:centre")).text
+    assert applicant_application.number in page
+
+
+def test_notifications_about_no_file_stay_visible(client, applicant, unlinked):
+    general = in_app(applicant, None, kind=Kind.STATUS_CHANGE)
+    assert unread_count_for_user(user=applicant) == 2
+    client.force_login(applicant)
+    assert f"/notifications/{general.pk}/read/" in client.get(reverse("notifications:centre")).text
+
+
+def test_another_person_still_linked_keeps_seeing_theirs(
+    client, applicant, applicant_application, other_applicant, unlinked
+):
+    link(user=other_applicant, application=applicant_application)
+    theirs = in_app(other_applicant, applicant_application)
+    client.force_login(other_applicant)
+    assert f"/notifications/{theirs.pk}/read/" in client.get(reverse("notifications:centre")).text
+    assert Notification.objects.filter(recipient=other_applicant).count() == 1
