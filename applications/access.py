@@ -152,6 +152,19 @@ def audience_q(*, need: Need = Need.STATUS) -> Q:
     return Q(Exists(ApplicationLink.objects.filter(application=OuterRef("pk"), account__is_active=True)))
 
 
+def audience_member_q(*, person_field: str, prefix: str = "application__", need: Need = Need.STATUS) -> Q:
+    """A filter on rows naming a person and an application: keeps those where that person may be told.
+
+    For messages already written: a message whose recipient lost access since is not sent.
+    """
+    if need not in NEEDS_BY_BASIS[Basis.OWNER]:
+        return Q(pk__in=[])
+    links = ApplicationLink.objects.filter(
+        application=OuterRef(f"{prefix}pk"), account=OuterRef(person_field), account__is_active=True
+    )
+    return Q(Exists(links))
+
+
 def application_for_api_client(*, api_client, number: str) -> Application:
     """Return the application numbered `number` for an upstream system, else raise Http404.
 

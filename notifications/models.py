@@ -35,6 +35,7 @@ class State(models.TextChoices):
     FAILED = "failed", _("Failed")
     HELD = "held", _("Held for the daily digest")
     DIGESTED = "digested", _("Sent in a daily digest")
+    WITHDRAWN = "withdrawn", _("Not sent: the person may no longer see this file")
 
 
 # Rows a worker still has to deal with: the sweeper looks only at these.
@@ -112,7 +113,7 @@ class Notification(Bilingual, models.Model):
                 condition=Q(channel__in=["email", "sms", "in_app"]), name="notification_channel_known"
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["pending", "sending", "sent", "failed", "held", "digested"]),
+                condition=Q(state__in=["pending", "sending", "sent", "failed", "held", "digested", "withdrawn"]),
                 name="notification_state_known",
             ),
         ]

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from applications.access import audience_member_q
 from core.audit import audit_record
 from core.models import AuditAction
 from notifications import dispatch, provider
@@ -42,6 +43,7 @@ class Outcome:
     RETRY = "retry"
     FAILED = "failed"
     SKIPPED = "skipped"
+    WITHDRAWN = "withdrawn"
 
 
 def claim_lease() -> datetime.timedelta:
@@ -115,10 +117,12 @@ def notifications_deliver_many(*, notification_ids: list[int]) -> dict[str, int]
     rows still waiting in this task. One row's unexpected error never stops the others.
     Returns how many rows had each `Outcome`.
     """
+    withdrawn = notifications_withdraw_unseen(notification_ids=notification_ids)
     rows = Notification.objects.select_related("application__program").filter(
         pk__in=notification_ids, state__in=[State.PENDING, State.SENDING]
     )
-    outcomes = {Outcome.SKIPPED: len(set(notification_ids)) - len(rows)} if notification_ids else {}
+    outcomes = {Outcome.SKIPPED: len(set(notification_ids)) - len(rows) - withdrawn} if notification_ids else {}
+    outcomes[Outcome.WITHDRAWN] = withdrawn
     for row in rows:
         try:
             outcome = _deliver(row=row, now=timezone.now())
@@ -130,8 +134,23 @@ def notifications_deliver_many(*, notification_ids: list[int]) -> dict[str, int]
     return {outcome: count for outcome, count in outcomes.items() if count}
 
 
+def notifications_withdraw_unseen(*, notification_ids: list[int]) -> int:
+    """Mark WITHDRAWN the waiting rows about a file their recipient may no longer see; return how many.
+
+    Unlinking (or any loss of access) stops what was written before it as well as what comes after.
+    """
+    unseen = (
+        Notification.objects.filter(pk__in=notification_ids, state__in=[State.PENDING, State.HELD])
+        .filter(application__isnull=False)
+        .exclude(audience_member_q(person_field="recipient"))
+    )
+    return unseen.update(state=State.WITHDRAWN, next_attempt_at=None)
+
+
 def notification_deliver(*, notification_id: int, now: datetime.datetime | None = None) -> str:
     """Deliver one row (see notifications_deliver_many); returns its `Outcome` value."""
+    if notifications_withdraw_unseen(notification_ids=[notification_id]):
+        return Outcome.WITHDRAWN
     row = (
         Notification.objects.select_related("application__program")
         .filter(pk=notification_id, state__in=[State.PENDING, State.SENDING])
@@ -226,11 +245,9 @@ def digests_create(*, today: datetime.date | None = None) -> list[int]:
 
 def _digest_for_recipient(*, recipient_id: int, today: datetime.date) -> int | None:
     with transaction.atomic():
-        held = list(
-            Notification.objects.select_for_update(of=("self",))
-            .filter(recipient_id=recipient_id, state=State.HELD, channel=Channel.EMAIL)
-            .select_related("recipient")
-        )
+        waiting = Notification.objects.filter(recipient_id=recipient_id, state=State.HELD, channel=Channel.EMAIL)
+        notifications_withdraw_unseen(notification_ids=list(waiting.values_list("pk", flat=True)))
+        held = list(waiting.select_for_update(of=("self",)).select_related("recipient"))
         if not held:
             return None
         recipient = held[0].recipient

@@ -27,8 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ProgramStage, Stage
-from core.audit import audit_record
-from core.models import AuditAction
 from status_tracker import state
 from status_tracker.bulk import rows_update
 from status_tracker.events import EventIn
@@ -316,20 +314,6 @@ def _write_decision(
     decision.grounds.set([grounds[code] for code in event.grounds])
 
 
-def _audit(*, actor, rows: list[StatusEvent], loaded: _Loaded) -> None:
-    """Events a person sent by hand (a correction, an import) are each written to the audit trail."""
-    numbers = {application.pk: application.number for application in loaded.applications.values()}
-    for row in rows:
-        audit_record(
-            action=AuditAction.CASE_CORRECTED,
-            actor=actor,
-            subject_type="application",
-            subject_id=row.application_id,
-            case_number=numbers[row.application_id],
-            extra={"event_id": row.source_id, "kind": row.kind, "applied": row.applied},
-        )
-
-
 # --- the batch -----------------------------------------------------------------------------------
 
 
@@ -348,7 +332,7 @@ def _finished(results: list) -> list[IngestItem]:
     return results
 
 
-def _ingest(events: Sequence[EventIn], *, api_client: ApiClient | None, notify: bool, actor) -> list[IngestItem]:
+def _ingest(events: Sequence[EventIn], *, api_client: ApiClient | None, notify: bool) -> list[IngestItem]:
     results: list[IngestItem | None] = [None] * len(events)
     candidates = _first_of_each_id(events, results)
     if not candidates:
@@ -360,27 +344,24 @@ def _ingest(events: Sequence[EventIn], *, api_client: ApiClient | None, notify: 
     reduced = _reduce(events, accepted, loaded, api_client)
     _persist(reduced, events, loaded)
     _results_of(reduced, results)
-    if actor is not None:
-        _audit(actor=actor, rows=reduced.rows, loaded=loaded)
     if notify:
         events_notify(rows=reduced.rows)
     return _finished(results)
 
 
 def events_ingest(
-    *, events: Sequence[EventIn], api_client: ApiClient | None = None, notify: bool = True, actor=None
+    *, events: Sequence[EventIn], api_client: ApiClient | None = None, notify: bool = True
 ) -> list[IngestItem]:
     """Apply a batch of events atomically; return one result per event, in the order given.
 
     With `notify`, every applied, client-visible event writes its notification rows
-    in the same transaction; they are handed to Celery after commit. `actor` is the
-    person who sent the events by hand (an admin correction or import): each stored
-    event is then audited as theirs.
+    in the same transaction; they are handed to Celery after commit.
+    A person's correction is audited by its own service (status_tracker.corrections).
     """
     for attempt in range(2):
         try:
             with transaction.atomic():
-                return _ingest(events, api_client=api_client, notify=notify, actor=actor)
+                return _ingest(events, api_client=api_client, notify=notify)
         except IntegrityError:
             # Another request stored one of these event ids between our read and our
             # write. Once more: this time they read as duplicates.

@@ -664,24 +664,6 @@ def test_action_required_defaults_its_state():
     assert serializer.to_event().state == "waiting_on_client"
 
 
-def test_events_sent_by_a_person_are_audited_as_theirs(application, staff_user):
-    from core.models import AuditAction, AuditEvent
-
-    events_ingest(events=[stage_event(application, "s1", 10)])
-    assert not AuditEvent.objects.exists()
-
-    events_ingest(
-        events=[stage_event(application, "s2", 20, state="completed"), stage_event(application, "s0", 5)],
-        actor=staff_user,
-    )
-
-    audits = AuditEvent.objects.order_by("id")
-    assert [(audit.action, audit.actor, audit.case_number) for audit in audits] == [
-        (AuditAction.CASE_CORRECTED, staff_user, application.number)
-    ] * 2
-    assert {audit.extra["event_id"]: audit.extra["applied"] for audit in audits} == {"s0": False, "s2": True}
-
-
 def test_each_row_carries_the_events_wording_and_emails_may_quote_only_stages_and_statuses(application):
     events_ingest(
         events=[

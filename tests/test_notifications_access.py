@@ -89,3 +89,44 @@ def test_another_person_still_linked_keeps_seeing_theirs(
     client.force_login(other_applicant)
     assert f"/notifications/{theirs.pk}/read/" in client.get(reverse("notifications:centre")).text
     assert Notification.objects.filter(recipient=other_applicant).count() == 1
+
+
+@pytest.fixture
+def fake(settings):
+    from notifications.testing import running_fake_notify
+
+    with running_fake_notify() as (base_url, store):
+        settings.NOTIFY_BASE_URL = base_url
+        yield store
+
+
+def test_an_email_written_before_an_unlink_is_withdrawn_not_sent(fake, applicant, applicant_application):
+    from notifications.models import State
+    from notifications.services import Outcome, notification_deliver, notifications_deliver_many
+
+    waiting = make_notification(recipient=applicant, application=applicant_application)
+    also_waiting = make_notification(recipient=applicant, application=applicant_application, kind=Kind.DECISION)
+    application_unlink(account=applicant, application=applicant_application)
+
+    assert notification_deliver(notification_id=waiting.pk) == Outcome.WITHDRAWN
+    assert notifications_deliver_many(notification_ids=[also_waiting.pk]) == {Outcome.WITHDRAWN: 1}
+    assert fake.messages() == []
+    waiting.refresh_from_db()
+    assert waiting.state == State.WITHDRAWN and waiting.attempts == 0
+
+
+def test_a_held_email_leaves_the_digest_when_its_file_is_unlinked(
+    fake, applicant, applicant_application, second_application
+):
+    from notifications.models import State
+    from notifications.services import digests_create
+
+    gone = make_notification(recipient=applicant, application=applicant_application, state=State.HELD)
+    kept = make_notification(recipient=applicant, application=second_application, state=State.HELD)
+    application_unlink(account=applicant, application=applicant_application)
+
+    (digest_id,) = digests_create()
+    gone.refresh_from_db()
+    kept.refresh_from_db()
+    assert gone.state == State.WITHDRAWN
+    assert (kept.state, kept.digest_id) == (State.DIGESTED, digest_id)
