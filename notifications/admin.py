@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Notification, NotificationPreference
-from notifications.services import notifications_retry
+from notifications.services import notification_preferences_update, notifications_retry
 
 
 @admin.register(Notification)
@@ -55,3 +55,9 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
     readonly_fields = ["updated_at"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Through the service, so that a change made by staff is audited with their name.
+        fields = form.changed_data if change else [name for name in form.fields if name in form.cleaned_data]
+        values = {name: form.cleaned_data[name] for name in fields if name != "user"}
+        notification_preferences_update(user=obj.user, values=values, request=request, actor=request.user)

@@ -1,7 +1,6 @@
 """The notification preferences form: channels per kind, a mobile number, the daily digest."""
 
-import re
-
+import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,34 +14,28 @@ KIND_LABELS = {
 }
 EMAIL_FIELDS = [f"email_{kind}" for kind in PREFERENCE_KINDS]
 SMS_FIELDS = [f"sms_{kind}" for kind in PREFERENCE_KINDS]
+# Where a number typed without its country code is taken to be.
+DEFAULT_PHONE_REGION = "CA"
 
 
 def normalize_phone_number(raw: str) -> str:
     """E.164 from what people type: '(613) 555-0199', '613.555.0199', '1 613 555 0199', '+33 6 12 34 56 78'.
 
-    Raises ValueError when it cannot be a phone number. Ten digits without a country
-    code are taken as North American, as most of our clients' numbers are.
+    Raises ValueError when it is not a valid number. A number without a country code is
+    read as Canadian, as most of our clients' are; "00" is accepted for "+" as dialled in Europe.
     """
     text = raw.strip()
     if not text:
         return ""
-    international = text.startswith("+") or text.startswith("00")
-    if re.search(r"[^0-9+\s().\-]", text) or "+" in text[1:]:
-        raise ValueError("unexpected characters")
-    digits = re.sub(r"\D", "", text)
     if text.startswith("00"):
-        digits = digits[2:]
-    if not international:
-        if len(digits) == 11 and digits.startswith("1"):
-            digits = digits[1:]
-        if len(digits) != 10 or digits[0] in "01" or digits[3] in "01":
-            raise ValueError("not a North American number")
-        digits = "1" + digits
-    if not re.fullmatch(r"[1-9][0-9]{7,14}", digits):
-        raise ValueError("wrong length")
-    if digits.startswith("1") and (len(digits) != 11 or digits[1] in "01" or digits[4] in "01"):
-        raise ValueError("not a North American number")
-    return "+" + digits
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, DEFAULT_PHONE_REGION)
+    except phonenumbers.NumberParseException as error:
+        raise ValueError(str(error)) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class NotificationPreferenceForm(forms.ModelForm):

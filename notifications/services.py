@@ -308,11 +308,14 @@ def _preferences_audit(*, user_id: int, changed: list[str], actor, request: Http
         )
 
 
-def notification_preferences_update(*, user, values: dict, request: HttpRequest | None = None) -> list[str]:
-    """Save a person's choices (the preferences form's cleaned data); audit which fields changed."""
+def notification_preferences_update(*, user, values: dict, request: HttpRequest | None = None, actor=None) -> list[str]:
+    """Save a person's choices (the preferences form's cleaned data); audit which fields changed.
+
+    `actor` is whoever made the change when it is not the person (staff in admin).
+    """
     with transaction.atomic():
         changed = _preferences_change(user_id=user.pk, values=values)
-        _preferences_audit(user_id=user.pk, changed=changed, actor=user, request=request)
+        _preferences_audit(user_id=user.pk, changed=changed, actor=actor or user, request=request)
     return changed
 
 

@@ -86,3 +86,28 @@ def test_the_unsubscribe_link_records_the_emails_it_turned_off_without_an_actor(
 def test_opening_the_unsubscribe_link_records_nothing(client, applicant):
     client.get(unsubscribe_url(applicant))
     assert not audits().exists()
+
+
+def test_a_change_made_in_admin_is_audited_with_the_staff_member(client, admin_user, applicant):
+    from django.urls import reverse
+
+    from core.models import AuditAction, AuditEvent
+    from notifications.models import NotificationPreference
+
+    preference = NotificationPreference.objects.create(user=applicant)
+    client.force_login(admin_user)
+    url = reverse("admin:notifications_notificationpreference_change", args=[preference.pk])
+    data = {
+        "user": applicant.pk,
+        "email_status_change": "on",
+        "email_action_required": "on",
+        "email_decision": "on",
+        "phone_number": "",
+        "daily_digest": "on",
+    }
+    assert client.post(url, data).status_code == 302
+    preference.refresh_from_db()
+    assert preference.daily_digest and not preference.email_overdue
+    event = AuditEvent.objects.get(action=AuditAction.PREFERENCES_CHANGED)
+    assert event.actor == admin_user
+    assert sorted(event.extra["changed"]) == ["daily_digest", "email_overdue"]
