@@ -198,6 +198,10 @@ class Application(models.Model):
     people_ahead_on = models.DateField(_("applications ahead counted on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not columns: set by applications.access.application_for_viewer for the viewer who asked.
+    viewer_basis: str = ""
+    viewer_needs: frozenset = frozenset()
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -26,7 +27,7 @@ class OutboundMessage:
     channel whatever the number of attempts, e.g. "status_event:<id>".
     """
 
-    recipient: object  # an account (AUTH_USER_MODEL instance)
+    recipient: Any  # an account (an AUTH_USER_MODEL instance; this app does not import the model)
     kind: str  # a notifications.models.Kind value: people choose channels per kind
     dedupe_key: str
     # The file the news is about: the centre hides it from anyone who may no longer see that file.

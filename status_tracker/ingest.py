@@ -247,7 +247,10 @@ def _reduce(events: Sequence[EventIn], accepted: list[int], loaded: _Loaded, api
         event = events[index]
         application = loaded.applications[event.application_number]
         stage = loaded.stages.get(event.stage) if event.stage else None
-        row = _progress_row(reduced, progress, application, stage) if event.kind in state.STAGE_KINDS else None
+        # Stage events without a known stage were rejected before this point.
+        row = (
+            _progress_row(reduced, progress, application, stage) if stage and event.kind in state.STAGE_KINDS else None
+        )
         effect = state.apply_event(application=application, progress=row, event=event)
         if effect.application_changed:
             reduced.dirty_applications[application.pk] = application

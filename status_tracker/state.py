@@ -21,15 +21,22 @@ STAGE_KINDS = frozenset({EventKind.STAGE, EventKind.ACTION_REQUIRED})
 
 
 class Event(Protocol):
-    """What the rules read of an event (status_tracker.events.EventIn has it all)."""
+    """What the rules read of an event (status_tracker.events.EventIn has it all); read-only."""
 
-    event_id: str
-    occurred_at: datetime.datetime
-    kind: str
-    state: str
-    status: str
-    outcome: str
-    visible_to_client: bool
+    @property
+    def event_id(self) -> str: ...
+    @property
+    def occurred_at(self) -> datetime.datetime: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def visible_to_client(self) -> bool: ...
 
 
 class Effect(NamedTuple):

@@ -94,7 +94,7 @@ def problem_exception_handler(exc, context) -> Response | None:
 
     errors = None
     if isinstance(exc.detail, dict | list):
-        detail = _("The request is not valid: see errors.")
+        detail = str(_("The request is not valid: see errors."))
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
     else:
         detail = exc.detail
@@ -109,7 +109,7 @@ class ProblemSerializer(serializers.Serializer):
     title = serializers.CharField(help_text="The HTTP status phrase, in English.")
     status = serializers.IntegerField()
     detail = serializers.CharField(help_text="What went wrong, in the request's language.")
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # the body's "errors" member, not Serializer.errors
         required=False, help_text="Field errors by field name, when the request body did not validate."
     )
 
@@ -125,5 +125,5 @@ def api_not_found(request, *args, **kwargs) -> JsonResponse:
 
     It also stops the slash-appending redirect, which would drop a POST body.
     """
-    body = problem_body(status=404, detail=_("There is nothing at this address in API v1."))
+    body = problem_body(status=404, detail=str(_("There is nothing at this address in API v1.")))
     return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)

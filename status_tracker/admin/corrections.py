@@ -87,7 +87,7 @@ class CaseCorrectionForm(forms.Form):
         return value
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         new_state = data.get("new_state")
         if data.get("grounds") and new_state != Application.Outcome.REFUSED:
             self.add_error("grounds", _("Refusal grounds apply only to a refused application."))
