@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from applications.demo_history import demo_history_load
 from applications.models import Application, Program
+from demo.history import demo_history_load
 from status_tracker.backtest import backtest
 from status_tracker.management.commands.backtest_estimates import months_before
 from tests.factories import ClientFactory

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
-from applications import demo
 from applications.models import Application
+from demo import seed as demo
 from status_tracker.models import Decision
 
 pytestmark = pytest.mark.django_db

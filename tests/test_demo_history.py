@@ -7,9 +7,9 @@ from collections import defaultdict
 import pytest
 from django.db.models import Count, F
 
-from applications import demo_history
-from applications.demo_history import demo_history_clear, demo_history_load
 from applications.models import Application, Client, Program, ProgramStage
+from demo import history as demo_history
+from demo.history import demo_history_clear, demo_history_load
 from status_tracker.models import StageProgress, StageState
 from tests.factories import ApplicationFactory
 

@@ -14,8 +14,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import demo
 from applications.models import Application, ApplicationLink, Client, Program, ProgramStage
+from demo import seed as demo
 from portal.models import User
 from status_tracker.messages import default_messages
 from status_tracker.models import StageProgress, StageState, StatusEvent

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from applications import demo
-from applications.demo_history import DEFAULT_FINALIZED, demo_history_load
+from demo import seed as demo
+from demo.history import DEFAULT_FINALIZED, demo_history_load
 from status_tracker.models import ProcessingTimeSnapshot
 from status_tracker.processing_times import processing_times_snapshot
 

@@ -41,7 +41,7 @@ SEED = 20260415
 # Ages are counted from a fixed year so that dates of birth do not move between runs.
 REFERENCE_YEAR = 2026
 SOURCE_ID_PREFIX = "demo-"
-# Ten-digit UCIs starting with 70 belong to the processing-time history (applications/demo_history.py),
+# Ten-digit UCIs starting with 70 belong to the processing-time history (demo/history.py),
 # which deletes its clients by that range; ours must never fall in it.
 RESERVED_UCI_PREFIX = "70"
 
