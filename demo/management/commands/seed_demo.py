@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from demo import seed as demo
+from demo import people
 from demo.history import DEFAULT_FINALIZED, demo_history_load
+from demo.seed import DemoSeedResult, demo_seed
 from status_tracker.models import ProcessingTimeSnapshot
 from status_tracker.processing_times import processing_times_snapshot
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             )
         if history < 0:
             raise CommandError("--history cannot be negative.")
-        result = demo.demo_seed()
+        result = demo_seed()
         started = time.perf_counter()
         history_files = demo_history_load(finalized=history) if history else 0
         snapshot_dates = self._snapshots()
@@ -75,7 +76,7 @@ class Command(BaseCommand):
             processing_times_snapshot(as_of=today)
         return len(dates) + 1
 
-    def _summary(self, result: demo.DemoSeedResult) -> list[str]:
+    def _summary(self, result: DemoSeedResult) -> list[str]:
         client = result.demo_client
         login_url = settings.SITE_URL.rstrip("/") + reverse("account_login")
         admin_url = settings.SITE_URL.rstrip("/") + reverse("admin:index")
@@ -85,9 +86,9 @@ class Command(BaseCommand):
             f"{result.links} account links, {result.programs} programs, {result.stages} stages.",
             "",
             f"Sign in at {login_url}",
-            f"  Applicant:     {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD}",
+            f"  Applicant:     {people.DEMO_EMAIL} / {people.DEMO_PASSWORD}",
             f"                 linked: {', '.join(result.demo_linked_numbers)}",
-            f"  Administrator: {demo.ADMIN_EMAIL} / {demo.ADMIN_PASSWORD}  (admin site: {admin_url})",
+            f"  Administrator: {people.ADMIN_EMAIL} / {people.ADMIN_PASSWORD}  (admin site: {admin_url})",
             "",
             "To try linking, sign in as the applicant, choose 'Link an application' and enter:",
             f"  Application number: {result.demo_unlinked_number}",
