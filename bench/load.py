@@ -436,8 +436,10 @@ def load_check(*, sample: int = 200, seed: int = 1) -> tuple[int, int]:
     import random
 
     from applications.models import Application
-    from status_tracker.models import StageProgress, StatusEvent
-    from status_tracker.services import application_close, status_event_record
+    from status_tracker.events import EventIn
+    from status_tracker.ingest import events_ingest
+    from status_tracker.models import EventKind, StageProgress, StatusEvent
+    from status_tracker.services import status_event_record
 
     def progress(application: Application) -> list[tuple]:
         return sorted(
@@ -460,7 +462,9 @@ def load_check(*, sample: int = 200, seed: int = 1) -> tuple[int, int]:
                 program_id=application.program_id,
                 submitted_on=application.submitted_on,
             )
+            last_at = None
             for event in StatusEvent.objects.filter(application=application).select_related("stage").order_by("id"):
+                last_at = max(last_at or event.occurred_at, event.occurred_at)
                 status_event_record(
                     application=twin,
                     stage=event.stage,
@@ -472,7 +476,17 @@ def load_check(*, sample: int = 200, seed: int = 1) -> tuple[int, int]:
                     visible_to_client=event.visible_to_client,
                 )
             if application.status == Application.Status.CLOSED:
-                application_close(application=twin, outcome=application.outcome, decided_on=application.decided_on)
+                # The load dates the decision by the file's last event; hidden, so that it leaves the last
+                # visible update where the load put it.
+                decision = EventIn(
+                    event_id=f"twin-decision-{application.pk}",
+                    application_number=twin.number,
+                    occurred_at=last_at,
+                    kind=EventKind.DECISION,
+                    outcome=application.outcome,
+                    visible_to_client=False,
+                )
+                events_ingest(events=[decision], notify=False)
             twin.refresh_from_db()
             fields = ("current_stage_id", "last_updated_at", "status")
             same = all(getattr(twin, name) == getattr(application, name) for name in fields)

@@ -1,12 +1,16 @@
 """factory_boy factories for the portal's models."""
 
 import datetime
+import uuid
 
 import factory
 from django.utils import timezone
 
 from applications.models import Application, ApplicationLink, Client, Program
 from portal.models import User
+from status_tracker.events import EventIn
+from status_tracker.ingest import ItemResult, events_ingest
+from status_tracker.models import Decision, EventKind
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -57,3 +61,33 @@ def link(*, user, application) -> ApplicationLink:
         client.account = user
         client.save(update_fields=["account"])
     return ApplicationLink.objects.create(account=user, application=application)
+
+
+def record_decision(
+    *,
+    application: Application,
+    outcome: str,
+    decided_at: datetime.datetime | None = None,
+    grounds: tuple[str, ...] | list[str] = (),
+    notes: str = "",
+    made_in_canada: bool | None = None,
+) -> Decision:
+    """Close `application` as upstream does: a decision event through events_ingest, telling nobody.
+
+    `decided_at` defaults to now; the application is refreshed and its Decision returned.
+    """
+    event = EventIn(
+        event_id=f"test-decision-{uuid.uuid4().hex}",
+        application_number=application.number,
+        occurred_at=decided_at or timezone.now(),
+        kind=EventKind.DECISION,
+        outcome=outcome,
+        grounds=tuple(grounds),
+        notes=notes,
+        made_in_canada=made_in_canada,
+    )
+    (item,) = events_ingest(events=[event], notify=False)
+    if item.result != ItemResult.APPLIED:
+        raise AssertionError(f"the decision was not applied: {item.result} {item.reason}")
+    application.refresh_from_db()
+    return Decision.objects.get(application=application)

@@ -14,9 +14,8 @@ from notifications.outbox import Change, outbox_write
 from status_tracker.alerts import overdue_alerts_create, overdue_applications_to_alert
 from status_tracker.estimates import estimate_for_application
 from status_tracker.models import ProcessingTimeSnapshot
-from status_tracker.services import application_close
 from status_tracker.tasks import overdue_alerts_daily
-from tests.factories import ApplicationFactory, ClientFactory, UserFactory, link
+from tests.factories import ApplicationFactory, ClientFactory, UserFactory, link, record_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +88,7 @@ def test_the_day_it_passes_normal_time_counts_the_same_as_the_status_page():
 
 def test_closed_files_get_no_alert():
     application = linked_application(days_ago=500)
-    application_close(application=application, outcome="refused", decided_on=today())
+    record_decision(application=application, outcome="refused")
     assert overdue_alerts_create(as_of=today()) == 0
     assert not overdue_rows(application).exists()
 

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from status_tracker.models import Decision, Holiday, RefusalGround, StalledApplication
-from status_tracker.services import application_close
-from tests.factories import ApplicationFactory, UserFactory
+from tests.factories import ApplicationFactory, UserFactory, record_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +42,8 @@ def test_the_stalled_list_shows_open_files_without_news_the_quietest_first(admin
     recent = quiet_application(days_quiet=10, number="E900000010")
     new_and_silent = quiet_application(days_quiet=None, submitted_days_ago=20, number="E900000020")
     closed = quiet_application(days_quiet=300, number="E900000300")
-    application_close(application=closed, outcome="approved", decided_on=timezone.localdate())
+    # Decided when it last had news, and closed since: no longer waiting on anyone.
+    record_decision(application=closed, outcome="approved", decided_at=closed.last_event_at)
 
     response = admin_client.get(admin_url(StalledApplication, "changelist"))
     assert response.status_code == 200
@@ -121,10 +121,7 @@ def test_staff_can_edit_a_grounds_wording(admin_client):
 
 def test_a_decision_page_in_admin_lets_staff_correct_grounds_but_not_the_outcome(admin_client):
     application = ApplicationFactory()
-    application_close(application=application, outcome="refused", decided_on=timezone.localdate())
-    decision = Decision.objects.create(
-        application=application, outcome="refused", decided_at=timezone.now(), made_in_canada=None
-    )
+    decision = record_decision(application=application, outcome="refused", made_in_canada=None)
     response = admin_client.get(admin_url(Decision, "change", decision.pk))
     assert response.status_code == 200
     form = response.context["adminform"].form

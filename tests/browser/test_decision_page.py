@@ -11,10 +11,9 @@ from playwright.sync_api import expect
 
 from applications.models import Program
 from status_tracker.decisions import holidays_load, refusal_grounds_load
-from status_tracker.models import Decision, Holiday, RefusalGround
-from status_tracker.services import application_close
+from status_tracker.models import Holiday, RefusalGround
 from tests.browser.conftest import BROWSER_TEST, SCREENSHOTS, assert_accessible, sign_in, visit
-from tests.factories import ApplicationFactory, UserFactory, link
+from tests.factories import ApplicationFactory, UserFactory, link, record_decision
 
 pytestmark = BROWSER_TEST
 
@@ -37,15 +36,14 @@ def shot(page, name: str) -> None:
 
 def decide(application, *, outcome, grounds=(), notes="", made_in_canada=None):
     decided_on = timezone.localdate() - datetime.timedelta(days=3)
-    application_close(application=application, outcome=outcome, decided_on=decided_on)
-    decision = Decision.objects.create(
+    record_decision(
         application=application,
         outcome=outcome,
         decided_at=datetime.datetime.combine(decided_on, datetime.time(11), tzinfo=timezone.get_current_timezone()),
+        grounds=grounds,
+        notes=notes,
         made_in_canada=made_in_canada,
-        officer_notes=notes,
     )
-    decision.grounds.set(RefusalGround.objects.filter(code__in=grounds))
 
 
 @pytest.fixture
