@@ -68,6 +68,10 @@ INSTALLED_APPS = [
 # development; elsewhere only on a staging demo that asks for it, never in production.
 DEMO_ENABLED = strict_bool("PORTAL_DEMO_ENABLED", default=False)
 if DEBUG or DEMO_ENABLED:
+    if not (BASE_DIR / "demo").is_dir():
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG or PORTAL_DEMO_ENABLED is true, but this build has no demo/ (the production image leaves it out)."
+        )
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
