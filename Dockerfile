@@ -13,6 +13,9 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
+# demo/ (seed data with published passwords, the fake GC Notify) is development tooling:
+# .dockerignore leaves it out, and the build stops if it ever gets in.
+RUN test ! -e demo
 
 # Hashed, compressed static files for whitenoise. The secret is a build-time dummy:
 # settings refuse to start without one when DEBUG is off, and nothing is signed here.

@@ -426,6 +426,26 @@ def _secondary_indexes_restore(cursor, statements: list[str]) -> None:
         cursor.execute(statement)
 
 
+def _twin_close(twin, *, outcome: str, decided_at) -> None:
+    """Close a replayed twin as the load closed its original: decided at its last event, hidden from the client.
+
+    Hidden, so that the decision leaves the last visible update where the load put it.
+    """
+    from status_tracker.events import EventIn
+    from status_tracker.ingest import events_ingest
+    from status_tracker.models import EventKind
+
+    decision = EventIn(
+        event_id=f"twin-decision-{twin.number}",
+        application_number=twin.number,
+        occurred_at=decided_at,
+        kind=EventKind.DECISION,
+        outcome=outcome,
+        visible_to_client=False,
+    )
+    events_ingest(events=[decision], notify=False)
+
+
 def load_check(*, sample: int = 200, seed: int = 1) -> tuple[int, int]:
     """Replay sample histories through status_event_record and compare with what the load derived.
 
@@ -437,7 +457,7 @@ def load_check(*, sample: int = 200, seed: int = 1) -> tuple[int, int]:
 
     from applications.models import Application
     from status_tracker.models import StageProgress, StatusEvent
-    from status_tracker.services import application_close, status_event_record
+    from status_tracker.services import status_event_record
 
     def progress(application: Application) -> list[tuple]:
         return sorted(
@@ -460,7 +480,9 @@ def load_check(*, sample: int = 200, seed: int = 1) -> tuple[int, int]:
                 program_id=application.program_id,
                 submitted_on=application.submitted_on,
             )
+            last_at = None
             for event in StatusEvent.objects.filter(application=application).select_related("stage").order_by("id"):
+                last_at = max(last_at or event.occurred_at, event.occurred_at)
                 status_event_record(
                     application=twin,
                     stage=event.stage,
@@ -472,7 +494,7 @@ def load_check(*, sample: int = 200, seed: int = 1) -> tuple[int, int]:
                     visible_to_client=event.visible_to_client,
                 )
             if application.status == Application.Status.CLOSED:
-                application_close(application=twin, outcome=application.outcome, decided_on=application.decided_on)
+                _twin_close(twin, outcome=application.outcome, decided_at=last_at)
             twin.refresh_from_db()
             fields = ("current_stage_id", "last_updated_at", "status")
             same = all(getattr(twin, name) == getattr(application, name) for name in fields)

@@ -6,7 +6,7 @@ Works in its own PostgreSQL database (portal_bench_pt, or BENCH_PT_DATABASE_URL)
 missing. The data are generated in SQL (INSERT ... SELECT over generate_series, secondary indexes and
 foreign keys dropped during the load and rebuilt after): a million applications decided over the past two
 years plus the backlog still open, with the same program mix, skewed durations, countries of residence and
-outcome rates as the demo history (applications.demo_history), one client per application, and completed
+outcome rates as the demo history (demo.history_plan), one client per application, and completed
 stage progress for every decided file. A second run reuses the data unless --reload is given.
 
 Then it times, several runs each (min and median):
@@ -160,8 +160,8 @@ def _constraints_drop(cursor) -> list[str]:
 
 def _programs_table(cursor) -> None:
     """The program mix of the demo history, as a temporary table the generator joins."""
-    from applications.demo_history import COUNTRY_FACTORS, PROFILES
     from applications.models import Program, ProgramStage
+    from demo.history_plan import COUNTRY_FACTORS, PROFILES
 
     ids = dict(Program.objects.values_list("code", "pk"))
     stage_counts = {code: 0 for code in ids}
@@ -307,7 +307,7 @@ def data_load(*, finalized: int = DEFAULT_FINALIZED, reload: bool = False) -> di
     """Fill the benchmark database unless it already holds this volume; returns what was done and the counts."""
     from django.db import connection, transaction
 
-    from applications.demo_history import PROFILES
+    from demo.history_plan import PROFILES
 
     _guard()
     backlog = round(sum(p.share * finalized / HISTORY_DAYS * p.median_days * 1.1 for p in PROFILES.values()))

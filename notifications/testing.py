@@ -8,7 +8,7 @@ Typical use, with the real client over real HTTP::
         ...  # deliver notifications
         assert len(store.messages()) == 1
 
-`store` is a `notifications.fake_notify.FakeNotifyStore`: `messages()`, `by_reference(ref)`,
+`store` is a `demo.fake_notify.FakeNotifyStore`: `messages()`, `by_reference(ref)`,
 `reset()` and `fail_next(status=500, count=3, delay=0)`. A test in another process
 (a real Celery worker) can read the same messages over HTTP at ``GET {base_url}/_fake/messages``
 and reset them with ``POST {base_url}/_fake/reset``, or share a SQLite file through `db_path`.
@@ -18,7 +18,7 @@ import contextlib
 import threading
 from collections.abc import Iterator
 
-from notifications.fake_notify import DEFAULT_API_KEY, FakeNotifyApp, FakeNotifyStore, make_fake_server
+from demo.fake_notify import DEFAULT_API_KEY, FakeNotifyApp, FakeNotifyStore, make_fake_server
 
 
 @contextlib.contextmanager

@@ -65,6 +65,15 @@ INSTALLED_APPS = [
     "notifications",
     "enquiries",
 ]
+# Demo data, the processing-time history and the GC Notify stand-in (demo/): always in
+# development; elsewhere only on a staging demo that asks for it, never in production.
+DEMO_ENABLED = strict_bool("PORTAL_DEMO_ENABLED", default=False)
+if DEBUG or DEMO_ENABLED:
+    if not (BASE_DIR / "demo").is_dir():
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG or PORTAL_DEMO_ENABLED is true, but this build has no demo/ (the production image leaves it out)."
+        )
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -304,7 +313,7 @@ SPECTACULAR_SETTINGS = {
 
 # GC Notify (email and SMS). The API key's last 72 characters are the service id and
 # the secret, as GC Notify issues them. In development and tests a local fake of the
-# API stands in (python manage.py run_fake_notify); see notifications/fake_notify.py.
+# API stands in (python manage.py run_fake_notify); see demo/fake_notify.py.
 NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="http://127.0.0.1:6012")
 NOTIFY_API_KEY = env.str(
     "NOTIFY_API_KEY",

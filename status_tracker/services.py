@@ -30,7 +30,7 @@ def status_event_record(
 ) -> RecordedEvent:
     """Store one stage event exactly once and move the stage forward if it is newer.
 
-    A thin door onto `events_ingest`, for the demo data and tests: the same rules as
+    A thin door onto `events_ingest`, for tests and benchmarks: the same rules as
     the upstream API. It tells nobody unless asked (`notify`).
     """
     event = EventIn(
@@ -51,12 +51,3 @@ def status_event_record(
         return RecordedEvent(event=StatusEvent.objects.get(source_id=source_id), created=False, applied=False)
     application.refresh_from_db()
     return RecordedEvent(event=item.event, created=True, applied=item.result == ItemResult.APPLIED)
-
-
-def application_close(*, application: Application, outcome: str, decided_on: datetime.date) -> Application:
-    """Record the final decision on an application."""
-    application.status = Application.Status.CLOSED
-    application.outcome = Application.Outcome(outcome)
-    application.decided_on = decided_on
-    application.save(update_fields=["status", "outcome", "decided_on"])
-    return application

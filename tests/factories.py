@@ -1,12 +1,16 @@
 """factory_boy factories for the portal's models."""
 
 import datetime
+import uuid
 
 import factory
 from django.utils import timezone
 
 from applications.models import Application, ApplicationLink, Client, Program
 from portal.models import User
+from status_tracker.events import EventIn
+from status_tracker.ingest import ItemResult, events_ingest
+from status_tracker.models import Decision, EventKind
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -59,16 +63,23 @@ def link(*, user, application) -> ApplicationLink:
     return ApplicationLink.objects.create(account=user, application=application)
 
 
-def decide(application, *, outcome: str, occurred_at=None, grounds=(), notes: str = "", made_in_canada=None):
-    """Decide `application` the only way the portal allows: a decision event through ingestion."""
-    from status_tracker.events import EventIn
-    from status_tracker.ingest import ItemResult, events_ingest
-    from status_tracker.models import EventKind
+def record_decision(
+    *,
+    application: Application,
+    outcome: str,
+    decided_at: datetime.datetime | None = None,
+    grounds: tuple[str, ...] | list[str] = (),
+    notes: str = "",
+    made_in_canada: bool | None = None,
+) -> Decision:
+    """Close `application` as upstream does: a decision event through events_ingest, telling nobody.
 
+    `decided_at` defaults to now; the application is refreshed and its Decision returned.
+    """
     event = EventIn(
-        event_id=f"decision-{application.number}-{outcome}",
+        event_id=f"test-decision-{uuid.uuid4().hex}",
         application_number=application.number,
-        occurred_at=occurred_at or timezone.now(),
+        occurred_at=decided_at or timezone.now(),
         kind=EventKind.DECISION,
         outcome=outcome,
         grounds=tuple(grounds),
@@ -77,6 +88,6 @@ def decide(application, *, outcome: str, occurred_at=None, grounds=(), notes: st
     )
     (item,) = events_ingest(events=[event], notify=False)
     if item.result != ItemResult.APPLIED:
-        raise ValueError(f"decision not applied: {item.result} {item.reason}")
+        raise AssertionError(f"the decision was not applied: {item.result} {item.reason}")
     application.refresh_from_db()
-    return application
+    return Decision.objects.get(application=application)

@@ -30,13 +30,12 @@ from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapsho
 from status_tracker.admin.history import NewestEventsFormSet
 from status_tracker.models import (
     ApiClient,
-    Decision,
     RefusalGround,
     StageProgress,
     StatusEvent,
 )
 from status_tracker.services import status_event_record
-from tests.factories import ApplicationFactory, ClientFactory, UserFactory, link
+from tests.factories import ApplicationFactory, ClientFactory, UserFactory, link, record_decision
 
 REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
 
@@ -112,10 +111,7 @@ def one_of_everything(applicant, applicant_application):
         },
     )
     decided = ApplicationFactory(submitted_on=today - datetime.timedelta(days=90))
-    decision = Decision.objects.create(
-        application=decided, outcome="refused", decided_at=timezone.now(), officer_notes="Notes [REDACTED]."
-    )
-    decision.grounds.add(ground)
+    record_decision(application=decided, outcome="refused", grounds=[ground.code], notes="Notes [REDACTED].")
     Holiday.objects.get_or_create(
         date=datetime.date(2030, 7, 1), defaults={"name_en": "Canada Day", "name_fr": "Fête du Canada"}
     )

@@ -15,8 +15,7 @@ from processing_times.alerts import overdue_alerts_create, overdue_applications_
 from processing_times.estimates import estimate_for_application
 from processing_times.models import ProcessingTimeSnapshot
 from processing_times.tasks import overdue_alerts_daily
-from status_tracker.services import application_close
-from tests.factories import ApplicationFactory, ClientFactory, UserFactory, link
+from tests.factories import ApplicationFactory, ClientFactory, UserFactory, link, record_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +88,7 @@ def test_the_day_it_passes_normal_time_counts_the_same_as_the_status_page():
 
 def test_closed_files_get_no_alert():
     application = linked_application(days_ago=500)
-    application_close(application=application, outcome="refused", decided_on=today())
+    record_decision(application=application, outcome="refused")
     assert overdue_alerts_create(as_of=today()) == 0
     assert not overdue_rows(application).exists()
 

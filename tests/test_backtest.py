@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from applications.demo_history import demo_history_load
 from applications.models import Application, Program
+from demo.history import demo_history_load
 from processing_times.backtest import backtest
 from processing_times.management.commands.backtest_estimates import months_before
 from tests.factories import ClientFactory

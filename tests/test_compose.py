@@ -168,3 +168,15 @@ def test_dockerfile_builds_a_non_root_gunicorn_image():
 def test_dockerignore_keeps_secrets_and_local_state_out_of_the_image():
     ignored = set((ROOT / ".dockerignore").read_text().split())
     assert {".env", ".venv", ".git", "db.sqlite3"} <= ignored
+
+
+def test_the_production_image_leaves_the_demo_app_out():
+    # The build context drops demo/ and the Dockerfile stops if it is there all the same.
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+    assert "demo" in ignored or "demo/" in ignored
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^RUN test ! -e demo\b", dockerfile, flags=re.MULTILINE)
+    # Nothing the services run names a demo command.
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    for service in compose["services"].values():
+        assert "seed_demo" not in command_text(service) and "fake_notify" not in command_text(service)

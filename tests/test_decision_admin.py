@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.models import Holiday
 from status_tracker.models import Decision, RefusalGround, StalledApplication
-from tests.factories import ApplicationFactory, UserFactory, decide
+from tests.factories import ApplicationFactory, UserFactory, record_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,8 @@ def test_the_stalled_list_shows_open_files_without_news_the_quietest_first(admin
     recent = quiet_application(days_quiet=10, number="E900000010")
     new_and_silent = quiet_application(days_quiet=None, submitted_days_ago=20, number="E900000020")
     closed = quiet_application(days_quiet=300, number="E900000300")
-    decide(closed, outcome="approved")
+    # Decided when it last had news, and closed since: no longer waiting on anyone.
+    record_decision(application=closed, outcome="approved", decided_at=closed.last_event_at)
 
     response = admin_client.get(admin_url(StalledApplication, "changelist"))
     assert response.status_code == 200
@@ -121,8 +122,7 @@ def test_staff_can_edit_a_grounds_wording(admin_client):
 
 def test_a_decision_page_in_admin_is_read_only_and_leads_to_the_correction(admin_client):
     application = ApplicationFactory()
-    decide(application, outcome="refused")
-    decision = Decision.objects.get(application=application)
+    decision = record_decision(application=application, outcome="refused", made_in_canada=None)
     response = admin_client.get(admin_url(Decision, "change", decision.pk))
     assert response.status_code == 200
     assert not response.context["adminform"].form.fields

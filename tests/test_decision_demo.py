@@ -8,8 +8,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
-from applications import demo
 from applications.models import Application
+from demo import people
 from status_tracker.models import Decision
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_every_decided_demo_file_has_a_decision_with_its_outcome(seeded):
 
 def test_the_demo_applicants_refusal_has_two_grounds_and_redacted_notes(seeded):
     decision = Decision.objects.get(
-        application__links__account__email=demo.DEMO_EMAIL, outcome=Application.Outcome.REFUSED
+        application__links__account__email=people.DEMO_EMAIL, outcome=Application.Outcome.REFUSED
     )
     assert decision.grounds.count() == 2
     assert "[REDACTED]" in decision.officer_notes
@@ -69,7 +69,7 @@ def test_the_demo_applicants_refusal_has_two_grounds_and_redacted_notes(seeded):
     assert "\n" in decision.officer_notes
     assert decision.made_in_canada is False  # decided by the visa office in Paris
     assert Decision.objects.filter(
-        application__links__account__email=demo.DEMO_EMAIL, outcome=Application.Outcome.APPROVED
+        application__links__account__email=people.DEMO_EMAIL, outcome=Application.Outcome.APPROVED
     ).exists()
 
 
@@ -80,9 +80,9 @@ def test_running_the_seed_again_leaves_the_decisions_untouched(seeded):
 
 
 def test_the_demo_applicant_can_read_both_decisions(client, seeded):
-    assert client.login(email=demo.DEMO_EMAIL, password=demo.DEMO_PASSWORD)
+    assert client.login(email=people.DEMO_EMAIL, password=people.DEMO_PASSWORD)
     for application in Application.objects.filter(
-        links__account__email=demo.DEMO_EMAIL, status=Application.Status.CLOSED
+        links__account__email=people.DEMO_EMAIL, status=Application.Status.CLOSED
     ):
         response = client.get(reverse("applications:decision", kwargs={"number": application.number}))
         assert response.status_code == 200

@@ -14,8 +14,7 @@ from django.utils.formats import date_format
 from applications.models import Application, Program
 from status_tracker.decisions import judicial_review_deadline
 from status_tracker.models import Decision, RefusalGround
-from status_tracker.services import application_close
-from tests.factories import ApplicationFactory, UserFactory, link
+from tests.factories import ApplicationFactory, UserFactory, link, record_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +39,20 @@ def detail_url(application):
 
 def decide(application, *, outcome, grounds=(), notes="", made_in_canada=True, days_ago=5):
     decided_on = timezone.localdate() - datetime.timedelta(days=days_ago)
-    application_close(application=application, outcome=outcome, decided_on=decided_on)
-    decision = Decision.objects.create(
+    return record_decision(
         application=application,
         outcome=outcome,
         decided_at=datetime.datetime.combine(decided_on, datetime.time(14, 30), tzinfo=timezone.get_current_timezone()),
+        grounds=grounds,
+        notes=notes,
         made_in_canada=made_in_canada,
-        officer_notes=notes,
     )
-    decision.grounds.set(RefusalGround.objects.filter(code__in=grounds))
-    return decision
+
+
+def close_without_decision_row(application, *, outcome):
+    """A file closed before the portal kept decisions: closed by its decision event, but with no Decision row."""
+    record_decision(application=application, outcome=outcome)
+    Decision.objects.filter(application=application).delete()
 
 
 @pytest.fixture
@@ -97,7 +100,7 @@ def test_staff_without_the_view_permission_cannot(client, refused):
 def test_an_application_without_a_decision_has_no_decision_page(client, applicant, applicant_application):
     client.force_login(applicant)
     assert client.get(decision_url(applicant_application)).status_code == 404
-    application_close(application=applicant_application, outcome="refused", decided_on=timezone.localdate())
+    close_without_decision_row(applicant_application, outcome="refused")
     assert client.get(decision_url(applicant_application)).status_code == 404
 
 
@@ -205,8 +208,7 @@ def test_a_refusal_made_outside_canada_shows_60_days(client, applicant, applican
 def test_a_deadline_moved_past_a_holiday_names_the_holiday(client, applicant, applicant_application):
     applicant_application.submitted_on = datetime.date(2025, 1, 10)
     applicant_application.save(update_fields=["submitted_on"])
-    application_close(application=applicant_application, outcome="refused", decided_on=datetime.date(2025, 6, 16))
-    Decision.objects.create(
+    record_decision(
         application=applicant_application,
         outcome="refused",
         decided_at=datetime.datetime(2025, 6, 16, 10, tzinfo=timezone.get_current_timezone()),
@@ -343,7 +345,7 @@ def test_the_status_page_of_an_open_application_has_no_decision_link(client, app
 
 
 def test_a_closed_application_without_a_decision_row_has_no_decision_link(client, applicant, applicant_application):
-    application_close(application=applicant_application, outcome="approved", decided_on=timezone.localdate())
+    close_without_decision_row(applicant_application, outcome="approved")
     client.force_login(applicant)
     response = client.get(detail_url(applicant_application))
     assert response.status_code == 200

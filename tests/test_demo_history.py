@@ -7,9 +7,11 @@ from collections import defaultdict
 import pytest
 from django.db.models import Count, F
 
-from applications import demo_history
-from applications.demo_history import demo_history_clear, demo_history_load
 from applications.models import Application, Client, Program, ProgramStage
+from applications.reference_data import PROGRAMS
+from demo import history as demo_history
+from demo import history_plan
+from demo.history import demo_history_clear, demo_history_load
 from status_tracker.models import StageProgress, StageState
 from tests.factories import ApplicationFactory
 
@@ -26,8 +28,8 @@ def history(db):
 @pytest.fixture(scope="module")
 def plan():
     """A larger history drawn in memory only, for the shape of the caseload."""
-    stage_counts = {code: len(data["stages"]) for code, data in demo_history.PROGRAMS.items()}
-    return demo_history._plan(finalized=8000, today=TODAY, seed=demo_history.SEED, stage_counts=stage_counts)
+    stage_counts = {code: len(data["stages"]) for code, data in PROGRAMS.items()}
+    return history_plan._plan(finalized=8000, today=TODAY, seed=history_plan.SEED, stage_counts=stage_counts)
 
 
 def durations_by_program(files) -> dict[str, list[int]]:

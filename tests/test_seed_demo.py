@@ -14,11 +14,11 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import demo
 from applications.models import Application, ApplicationLink, Client, Program, ProgramStage
+from demo import people
 from portal.models import User
 from status_tracker.messages import default_messages
-from status_tracker.models import StageProgress, StageState, StatusEvent
+from status_tracker.models import EventKind, StageProgress, StageState, StatusEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,8 @@ def test_submissions_spread_over_about_two_years(output):
 def test_finished_stages_come_before_later_stages_in_program_order(output):
     positions = {(row.program_id, row.stage_id): row.position for row in ProgramStage.objects.all()}
     events_by_stage = defaultdict(list)
-    for event in StatusEvent.objects.select_related("application"):
+    # Stage events only: a decision closes the file and belongs to no stage.
+    for event in StatusEvent.objects.filter(kind=EventKind.STAGE).select_related("application"):
         position = positions[(event.application.program_id, event.stage_id)]
         events_by_stage[(event.application_id, position)].append(event.occurred_at)
     for progress in StageProgress.objects.select_related("application").filter(
@@ -164,7 +165,7 @@ def test_demo_clients_stay_out_of_the_uci_range_kept_for_the_processing_time_his
 
 
 def test_most_events_use_the_default_wording_and_a_few_our_own(output):
-    events = list(StatusEvent.objects.select_related("stage"))
+    events = list(StatusEvent.objects.filter(kind=EventKind.STAGE).select_related("stage"))
     own_words = [
         event
         for event in events
@@ -178,31 +179,31 @@ def test_most_events_use_the_default_wording_and_a_few_our_own(output):
 
 def test_it_prints_where_to_sign_in_and_the_demo_credentials(output, settings):
     assert f"{settings.SITE_URL}/en/accounts/login/" in output
-    assert f"{demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD}" in output
-    assert f"{demo.ADMIN_EMAIL} / {demo.ADMIN_PASSWORD}" in output
-    assert demo.DEMO_UNLINKED_NUMBER in output
-    assert demo.DEMO_CLIENT_UCI in output
-    assert demo.DEMO_CLIENT_FAMILY_NAME in output
-    assert demo.DEMO_CLIENT_DATE_OF_BIRTH.isoformat() in output
-    assert f"({demo.DEMO_CLIENT_COUNTRY_OF_BIRTH})" in output
+    assert f"{people.DEMO_EMAIL} / {people.DEMO_PASSWORD}" in output
+    assert f"{people.ADMIN_EMAIL} / {people.ADMIN_PASSWORD}" in output
+    assert people.DEMO_UNLINKED_NUMBER in output
+    assert people.DEMO_CLIENT_UCI in output
+    assert people.DEMO_CLIENT_FAMILY_NAME in output
+    assert people.DEMO_CLIENT_DATE_OF_BIRTH.isoformat() in output
+    assert f"({people.DEMO_CLIENT_COUNTRY_OF_BIRTH})" in output
 
 
 def test_the_demo_applicant_sees_their_linked_applications_and_nobody_elses(client, output):
-    assert client.login(email=demo.DEMO_EMAIL, password=demo.DEMO_PASSWORD)
+    assert client.login(email=people.DEMO_EMAIL, password=people.DEMO_PASSWORD)
     response = client.get(reverse("applications:list"))
     assert response.status_code == 200
     content = response.content.decode()
-    user = User.objects.get(email=demo.DEMO_EMAIL)
+    user = User.objects.get(email=people.DEMO_EMAIL)
     linked = set(ApplicationLink.objects.filter(account=user).values_list("application__number", flat=True))
     assert 3 <= len(linked) <= 4
     for number in Application.objects.values_list("number", flat=True):
         assert (number in content) == (number in linked), number
-    assert demo.DEMO_UNLINKED_NUMBER not in content
+    assert people.DEMO_UNLINKED_NUMBER not in content
 
 
 def test_the_demo_applicant_has_one_file_waiting_on_them_one_approved_and_one_refused(output):
-    user = User.objects.get(email=demo.DEMO_EMAIL)
-    demo_client = Client.objects.get(uci=demo.DEMO_CLIENT_UCI)
+    user = User.objects.get(email=people.DEMO_EMAIL)
+    demo_client = Client.objects.get(uci=people.DEMO_CLIENT_UCI)
     assert demo_client.account == user
     linked = Application.objects.filter(links__account=user)
     assert set(linked.values_list("client", flat=True)) == {demo_client.pk}
@@ -211,60 +212,60 @@ def test_the_demo_applicant_has_one_file_waiting_on_them_one_approved_and_one_re
     ).exists()
     assert linked.filter(outcome=Application.Outcome.APPROVED).exists()
     assert linked.filter(outcome=Application.Outcome.REFUSED).exists()
-    assert EmailAddress.objects.filter(user=user, email=demo.DEMO_EMAIL, verified=True, primary=True).exists()
+    assert EmailAddress.objects.filter(user=user, email=people.DEMO_EMAIL, verified=True, primary=True).exists()
 
 
 @pytest.mark.parametrize(
     "identifiers",
     [
-        {"uci": demo.DEMO_CLIENT_UCI},
+        {"uci": people.DEMO_CLIENT_UCI},
         {
-            "family_name": demo.DEMO_CLIENT_FAMILY_NAME,
-            "date_of_birth": demo.DEMO_CLIENT_DATE_OF_BIRTH.isoformat(),
-            "country_of_birth": demo.DEMO_CLIENT_COUNTRY_OF_BIRTH,
+            "family_name": people.DEMO_CLIENT_FAMILY_NAME,
+            "date_of_birth": people.DEMO_CLIENT_DATE_OF_BIRTH.isoformat(),
+            "country_of_birth": people.DEMO_CLIENT_COUNTRY_OF_BIRTH,
         },
     ],
 )
 def test_the_demo_applicant_can_link_the_fifth_application_with_the_printed_identifiers(client, output, identifiers):
-    assert client.login(email=demo.DEMO_EMAIL, password=demo.DEMO_PASSWORD)
+    assert client.login(email=people.DEMO_EMAIL, password=people.DEMO_PASSWORD)
     response = client.post(
-        reverse("applications:link"), {"application_number": demo.DEMO_UNLINKED_NUMBER, **identifiers}
+        reverse("applications:link"), {"application_number": people.DEMO_UNLINKED_NUMBER, **identifiers}
     )
     assert response.status_code == 302
     assert ApplicationLink.objects.filter(
-        account__email=demo.DEMO_EMAIL, application__number=demo.DEMO_UNLINKED_NUMBER
+        account__email=people.DEMO_EMAIL, application__number=people.DEMO_UNLINKED_NUMBER
     ).exists()
 
 
 def test_a_later_run_keeps_a_link_the_applicant_made_and_restores_one_they_removed(client, output):
-    user = User.objects.get(email=demo.DEMO_EMAIL)
-    extra = Application.objects.get(number=demo.DEMO_UNLINKED_NUMBER)
+    user = User.objects.get(email=people.DEMO_EMAIL)
+    extra = Application.objects.get(number=people.DEMO_UNLINKED_NUMBER)
     ApplicationLink.objects.create(account=user, application=extra)
     ApplicationLink.objects.filter(account=user).exclude(application=extra).delete()
     Client.objects.filter(account=user).update(account=None)
     seed_demo()
     assert (
         ApplicationLink.objects.filter(account=user).count()
-        == len([scenario for scenario in demo.DEMO_PERSON.scenarios if scenario.linked]) + 1
+        == len([scenario for scenario in people.DEMO_PERSON.scenarios if scenario.linked]) + 1
     )
-    assert Client.objects.get(uci=demo.DEMO_CLIENT_UCI).account == user
+    assert Client.objects.get(uci=people.DEMO_CLIENT_UCI).account == user
 
 
 def test_the_administrator_can_sign_in_to_the_admin_site(client, output):
-    assert client.login(email=demo.ADMIN_EMAIL, password=demo.ADMIN_PASSWORD)
+    assert client.login(email=people.ADMIN_EMAIL, password=people.ADMIN_PASSWORD)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
-    admin = User.objects.get(email=demo.ADMIN_EMAIL)
+    admin = User.objects.get(email=people.ADMIN_EMAIL)
     assert admin.is_staff and admin.is_superuser
     assert EmailAddress.objects.filter(user=admin, verified=True, primary=True).exists()
 
 
 def test_a_later_run_puts_back_the_published_password(client, output):
-    user = User.objects.get(email=demo.DEMO_EMAIL)
+    user = User.objects.get(email=people.DEMO_EMAIL)
     user.set_password("something else entirely")
     user.save(update_fields=["password"])
     seed_demo()
-    assert client.login(email=demo.DEMO_EMAIL, password=demo.DEMO_PASSWORD)
+    assert client.login(email=people.DEMO_EMAIL, password=people.DEMO_PASSWORD)
 
 
 def test_it_refuses_to_run_when_debug_is_off(settings):

@@ -13,10 +13,9 @@ from applications.models import Program
 from core.calendar import holidays_load
 from core.models import Holiday
 from status_tracker.decisions import refusal_grounds_load
-from status_tracker.models import Decision, RefusalGround
-from status_tracker.services import application_close
+from status_tracker.models import RefusalGround
 from tests.browser.conftest import BROWSER_TEST, SCREENSHOTS, assert_accessible, sign_in, visit
-from tests.factories import ApplicationFactory, UserFactory, link
+from tests.factories import ApplicationFactory, UserFactory, link, record_decision
 
 pytestmark = BROWSER_TEST
 
@@ -39,15 +38,14 @@ def shot(page, name: str) -> None:
 
 def decide(application, *, outcome, grounds=(), notes="", made_in_canada=None):
     decided_on = timezone.localdate() - datetime.timedelta(days=3)
-    application_close(application=application, outcome=outcome, decided_on=decided_on)
-    decision = Decision.objects.create(
+    record_decision(
         application=application,
         outcome=outcome,
         decided_at=datetime.datetime.combine(decided_on, datetime.time(11), tzinfo=timezone.get_current_timezone()),
+        grounds=grounds,
+        notes=notes,
         made_in_canada=made_in_canada,
-        officer_notes=notes,
     )
-    decision.grounds.set(RefusalGround.objects.filter(code__in=grounds))
 
 
 @pytest.fixture

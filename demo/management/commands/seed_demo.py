@@ -7,9 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from applications import demo
-from applications.demo_history import DEFAULT_FINALIZED, demo_history_load
 from core.dates import month_ends_before
+from demo import people
+from demo.history import DEFAULT_FINALIZED, demo_history_load
+from demo.seed import DemoSeedResult, demo_seed
 from processing_times.figures import processing_times_snapshot
 from processing_times.models import ProcessingTimeSnapshot
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             )
         if history < 0:
             raise CommandError("--history cannot be negative.")
-        result = demo.demo_seed()
+        result = demo_seed()
         started = time.perf_counter()
         history_files = demo_history_load(finalized=history) if history else 0
         snapshot_dates = self._snapshots()
@@ -71,7 +72,7 @@ class Command(BaseCommand):
             processing_times_snapshot(as_of=today)
         return len(dates) + 1
 
-    def _summary(self, result: demo.DemoSeedResult) -> list[str]:
+    def _summary(self, result: DemoSeedResult) -> list[str]:
         client = result.demo_client
         login_url = settings.SITE_URL.rstrip("/") + reverse("account_login")
         admin_url = settings.SITE_URL.rstrip("/") + reverse("admin:index")
@@ -81,9 +82,9 @@ class Command(BaseCommand):
             f"{result.links} account links, {result.programs} programs, {result.stages} stages.",
             "",
             f"Sign in at {login_url}",
-            f"  Applicant:     {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD}",
+            f"  Applicant:     {people.DEMO_EMAIL} / {people.DEMO_PASSWORD}",
             f"                 linked: {', '.join(result.demo_linked_numbers)}",
-            f"  Administrator: {demo.ADMIN_EMAIL} / {demo.ADMIN_PASSWORD}  (admin site: {admin_url})",
+            f"  Administrator: {people.ADMIN_EMAIL} / {people.ADMIN_PASSWORD}  (admin site: {admin_url})",
             "",
             "To try linking, sign in as the applicant, choose 'Link an application' and enter:",
             f"  Application number: {result.demo_unlinked_number}",

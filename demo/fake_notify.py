@@ -27,11 +27,8 @@ that another process (a test, a benchmark) can read them. Run it with
 import html
 import json
 import re
-import sqlite3
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from socketserver import ThreadingMixIn
 from urllib.parse import parse_qs
@@ -39,6 +36,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from notifications_python_client.authentication import decode_jwt_token, get_token_issuer
 from notifications_python_client.errors import TokenDecodeError, TokenExpiredError, TokenIssuerError
+
+from demo.fake_notify_store import FakeNotifyStore
 
 # Template ids the fake knows, and the personalisation each needs, unless given others.
 DEFAULT_TEMPLATES = {
@@ -55,39 +54,6 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL_RE = re.compile(r"https?://[^\s<]+")
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS message (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT UNIQUE NOT NULL,
-    type TEXT NOT NULL,
-    reference TEXT,
-    email_address TEXT,
-    phone_number TEXT,
-    template_id TEXT NOT NULL,
-    personalisation TEXT NOT NULL,
-    subject TEXT,
-    body TEXT NOT NULL,
-    html TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS message_reference ON message (reference);
-CREATE TABLE IF NOT EXISTS failure (one INTEGER PRIMARY KEY CHECK (one = 1), status INTEGER, count INTEGER, delay REAL);
-"""
-
-_COLUMNS = (
-    "id",
-    "type",
-    "reference",
-    "email_address",
-    "phone_number",
-    "template_id",
-    "personalisation",
-    "subject",
-    "body",
-    "html",
-    "created_at",
-)
-
 
 def render_html(body: str) -> str:
     """Roughly what GC Notify does with a plain-text email body: paragraphs, line breaks, links."""
@@ -97,89 +63,6 @@ def render_html(body: str) -> str:
         linked = _URL_RE.sub(lambda match: f'<a href="{match.group(0)}">{match.group(0)}</a>', escaped)
         paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
     return "\n".join(paragraphs)
-
-
-class FakeNotifyStore:
-    """What the fake received, in SQLite (memory or a file shared with other processes)."""
-
-    def __init__(self, db_path: str | None = None):
-        self.db_path = db_path
-        self._lock = threading.Lock()
-        self._memory = None
-        if db_path is None:
-            self._memory = sqlite3.connect(":memory:", check_same_thread=False)
-            self._memory.executescript(_SCHEMA)
-        else:
-            with self._connect() as connection:
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.executescript(_SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        if self._memory is not None:
-            return self._memory
-        return sqlite3.connect(self.db_path, timeout=30)
-
-    def _run(self, work: Callable[[sqlite3.Connection], object]):
-        with self._lock:
-            connection = self._connect()
-            try:
-                with connection:  # one transaction
-                    return work(connection)
-            finally:
-                if connection is not self._memory:
-                    connection.close()
-
-    def add(self, message: dict) -> None:
-        values = [json.dumps(message[c]) if c == "personalisation" else message[c] for c in _COLUMNS]
-        placeholders = ", ".join("?" for _ in _COLUMNS)
-        self._run(
-            lambda db: db.execute(f"INSERT INTO message ({', '.join(_COLUMNS)}) VALUES ({placeholders})", values)  # noqa: S608
-        )
-
-    def _select(self, where: str = "", parameters: Iterable = ()) -> list[dict]:
-        sql = f"SELECT {', '.join(_COLUMNS)} FROM message {where} ORDER BY seq"  # noqa: S608
-        rows = self._run(lambda db: db.execute(sql, tuple(parameters)).fetchall())
-        messages = []
-        for row in rows:
-            message = dict(zip(_COLUMNS, row, strict=True))
-            message["personalisation"] = json.loads(message["personalisation"])
-            messages.append(message)
-        return messages
-
-    def messages(self) -> list[dict]:
-        """Every message received, oldest first."""
-        return self._select()
-
-    def by_reference(self, reference: str) -> list[dict]:
-        return self._select("WHERE reference = ?", [reference])
-
-    def by_id(self, message_id: str) -> dict | None:
-        found = self._select("WHERE id = ?", [message_id])
-        return found[0] if found else None
-
-    def reset(self) -> None:
-        self._run(lambda db: (db.execute("DELETE FROM message"), db.execute("DELETE FROM failure")))
-
-    def fail_next(self, *, status: int, count: int, delay: float = 0.0) -> None:
-        """Make the next `count` sends answer `status` after `delay` seconds."""
-        self._run(
-            lambda db: db.execute(
-                "INSERT OR REPLACE INTO failure (one, status, count, delay) VALUES (1, ?, ?, ?)",
-                (status, count, delay),
-            )
-        )
-
-    def take_failure(self) -> tuple[int, float] | None:
-        """Use up one planned failure, if any: (status, delay)."""
-
-        def work(db):
-            row = db.execute("SELECT status, count, delay FROM failure WHERE one = 1").fetchone()
-            if row is None or row[1] <= 0:
-                return None
-            db.execute("UPDATE failure SET count = count - 1 WHERE one = 1")
-            return row[0], row[2] or 0.0
-
-        return self._run(work)
 
 
 def _error(status: int, error: str, message: str) -> tuple[int, dict]:
@@ -307,34 +190,11 @@ class FakeNotifyApp:
         data = _read_json(environ)
         if not isinstance(data, dict):
             return _error(400, "ValidationError", "Request body is not valid JSON")
-        address_field = "email_address" if kind == "email" else "phone_number"
-        allowed = {"reference", address_field, "template_id", "personalisation", "scheduled_for"}
-        allowed |= {"email_reply_to_id"} if kind == "email" else {"sms_sender_id"}
-        for key in data:
-            if key not in allowed:
-                return _error(400, "ValidationError", f"Additional properties are not allowed ({key} was unexpected)")
-        for key in (address_field, "template_id"):
-            if not data.get(key):
-                return _error(400, "ValidationError", f"{key} is a required property")
-        address = str(data[address_field])
-        if kind == "email" and not _EMAIL_RE.match(address):
-            return _error(400, "ValidationError", "email_address Not a valid email address")
-        if kind == "sms":
-            problem = _phone_problem(address)
-            if problem:
-                return _error(400, "ValidationError", f"phone_number {problem}")
-        template = self.templates.get(str(data["template_id"]))
-        if template is None:
-            return _error(400, "BadRequestError", "Template not found")
-        template_type, required = template
-        if template_type != kind:
-            return _error(400, "BadRequestError", f"{template_type} template is not suitable for {kind} notification")
+        problem = self._send_problem(data, kind)
+        if problem:
+            return problem
+        address = str(data["email_address" if kind == "email" else "phone_number"])
         personalisation = data.get("personalisation") or {}
-        if not isinstance(personalisation, dict):
-            return _error(400, "ValidationError", "personalisation is not of type object")
-        missing = [name for name in required if name not in personalisation]
-        if missing:
-            return _error(400, "BadRequestError", f"Missing personalisation: {', '.join(missing)}")
         body = str(personalisation.get("body", ""))
         subject = str(personalisation.get("subject", "")) if kind == "email" else None
         message = {
@@ -369,6 +229,38 @@ class FakeNotifyApp:
             },
             "scheduled_for": None,
         }
+
+    def _send_problem(self, data: dict, kind: str) -> tuple[int, dict] | None:
+        """What GC Notify would refuse in a send request, as its error answer; None when it is acceptable."""
+        address_field = "email_address" if kind == "email" else "phone_number"
+        allowed = {"reference", address_field, "template_id", "personalisation", "scheduled_for"}
+        allowed |= {"email_reply_to_id"} if kind == "email" else {"sms_sender_id"}
+        for key in data:
+            if key not in allowed:
+                return _error(400, "ValidationError", f"Additional properties are not allowed ({key} was unexpected)")
+        for key in (address_field, "template_id"):
+            if not data.get(key):
+                return _error(400, "ValidationError", f"{key} is a required property")
+        address = str(data[address_field])
+        if kind == "email" and not _EMAIL_RE.match(address):
+            return _error(400, "ValidationError", "email_address Not a valid email address")
+        if kind == "sms":
+            problem = _phone_problem(address)
+            if problem:
+                return _error(400, "ValidationError", f"phone_number {problem}")
+        template = self.templates.get(str(data["template_id"]))
+        if template is None:
+            return _error(400, "BadRequestError", "Template not found")
+        template_type, required = template
+        if template_type != kind:
+            return _error(400, "BadRequestError", f"{template_type} template is not suitable for {kind} notification")
+        personalisation = data.get("personalisation") or {}
+        if not isinstance(personalisation, dict):
+            return _error(400, "ValidationError", "personalisation is not of type object")
+        missing = [name for name in required if name not in personalisation]
+        if missing:
+            return _error(400, "BadRequestError", f"Missing personalisation: {', '.join(missing)}")
+        return None
 
     def _as_notification(self, message: dict, environ) -> dict:
         base = self._base(environ)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from notifications.fake_notify import FakeNotifyApp, FakeNotifyStore, make_fake_server
+from demo.fake_notify import FakeNotifyApp, FakeNotifyStore, make_fake_server
 
 
 class Command(BaseCommand):
