@@ -61,7 +61,7 @@ def event_messages(*, event, stage: Stage | None, cache: dict[tuple, tuple[str, 
     """
     if event.message_en and event.message_fr:
         return event.message_en, event.message_fr
-    if event.kind in (EventKind.STAGE, EventKind.ACTION_REQUIRED):
+    if stage is not None and event.kind in (EventKind.STAGE, EventKind.ACTION_REQUIRED):
         key: tuple = ("stage", stage.pk, event.state)
         if key not in cache:
             cache[key] = default_messages(stage=stage, state=event.state)

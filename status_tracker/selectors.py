@@ -35,7 +35,7 @@ def stages_for_application(*, application: Application) -> list[StageRow]:
                 stage=program_stage.stage,
                 position=program_stage.position,
                 state=state,
-                state_label=StageState(state).label,
+                state_label=str(StageState(state).label),
                 started_at=current.started_at if current else None,
                 finished_at=current.finished_at if current else None,
             )

@@ -25,11 +25,8 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "test-only-secret-" + "x7Kq2" * 10,
     "DJANGO_ALLOWED_HOSTS": "portal.example",
 }
-# Code outside demo/ that may import it: test support only.
-ALLOWED_IMPORTERS = {
-    # A test helper that serves the fake GC Notify; it is leaving notifications/ for the tests.
-    Path("notifications/testing.py"),
-}
+# Code outside demo/, tests/ and bench/ that may import it: none.
+ALLOWED_IMPORTERS: set[Path] = set()
 
 PROBE = """
 import json

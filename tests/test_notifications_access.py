@@ -6,8 +6,8 @@ from django.urls import reverse
 from applications.services import application_unlink
 from notifications.models import Channel, Kind, Notification
 from notifications.selectors import unread_count_for_user
-from notifications.testing import make_notification
 from tests.factories import ApplicationFactory, link
+from tests.notifications_support import make_notification
 
 
 def in_app(user, application, **fields):
@@ -93,7 +93,7 @@ def test_another_person_still_linked_keeps_seeing_theirs(
 
 @pytest.fixture
 def fake(settings):
-    from notifications.testing import running_fake_notify
+    from tests.notifications_support import running_fake_notify
 
     with running_fake_notify() as (base_url, store):
         settings.NOTIFY_BASE_URL = base_url

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from notifications.models import Notification, NotificationPreference, State
-from notifications.testing import make_notification
+from tests.notifications_support import make_notification
 
 CHANGELIST = "admin:notifications_notification_changelist"
 

@@ -6,8 +6,8 @@ from django.utils import timezone, translation
 
 from notifications.content import message_render, unsubscribe_user_id
 from notifications.models import Channel, Kind
-from notifications.testing import make_event, make_notification
 from status_tracker.models import Decision, RefusalGround
+from tests.notifications_support import make_event, make_notification
 
 SECRET_REASON = "insufficient proof of funds in the account"
 SECRET_NOTE = "Officer: applicant's bank letter looks altered"

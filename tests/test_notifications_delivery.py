@@ -19,7 +19,7 @@ from notifications.services import (
     notifications_due,
     retry_delay,
 )
-from notifications.testing import make_event, make_notification, running_fake_notify
+from tests.notifications_support import make_event, make_notification, running_fake_notify
 
 
 @pytest.fixture(scope="module")

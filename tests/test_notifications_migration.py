@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from notifications.testing import make_event
 from tests.factories import ApplicationFactory, UserFactory
+from tests.notifications_support import make_event
 
 BEFORE = [("notifications", "0001_initial")]
 AFTER = [("notifications", "0004_notification_once_per_key")]

@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 from notifications.content import UNSUBSCRIBE_MAX_AGE_SECONDS, unsubscribe_token
 from notifications.forms import NotificationPreferenceForm, normalize_phone_number
 from notifications.models import Channel, Kind, NotificationPreference
-from notifications.testing import make_event, make_notification
 from tests.factories import ApplicationFactory, link
+from tests.notifications_support import make_event, make_notification
 
 
 def french(message: str) -> str:

@@ -1,5 +1,7 @@
 """POST /api/v1/events/: upstream sends one status event or a batch; each item is answered on its own."""
 
+from typing import cast
+
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, PolymorphicProxySerializer, extend_schema
@@ -66,10 +68,11 @@ def events_answer(*, items: list, api_client: ApiClient) -> dict:
                 "result": item.result.value,
                 "reason": str(item.reason),
             }
+    answered = [result for result in results if result is not None]
     counts = {result.value: 0 for result in ItemResult}
-    for result in results:
+    for result in answered:
         counts[result["result"]] += 1
-    return printable({"results": results, "counts": counts})
+    return printable({"results": answered, "counts": counts})
 
 
 def event_items(payload) -> list:
@@ -118,7 +121,10 @@ class EventResultSerializer(serializers.Serializer):
     event_id = serializers.CharField(allow_null=True, help_text="The item's event_id; null if it sent none.")
     result = serializers.ChoiceField(choices=[result.value for result in ItemResult])
     reason = serializers.CharField(allow_blank=True, help_text="Why, when not applied; in the request's language.")
-    errors = serializers.DictField(required=False, help_text="Field errors, for an item that did not validate.")
+    # The answer's "errors" member, not Serializer.errors.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        required=False, help_text="Field errors, for an item that did not validate."
+    )
 
 
 class EventCountsSerializer(serializers.Serializer):
@@ -197,9 +203,10 @@ class EventsIngestApi(APIView):
             raise exceptions.ParseError(_("The request body is empty: send one event or a batch."))
         payload = request.data
         items = event_items(payload)
+        api_client = cast(ApiClient, request.auth)  # ServiceTokenAuthentication puts the ApiClient there
         return idempotent_response(
-            client_id=request.auth.pk,
+            client_id=api_client.pk,
             key=key,
             payload=payload,
-            answer=lambda: events_answer(items=items, api_client=request.auth),
+            answer=lambda: events_answer(items=items, api_client=api_client),
         )

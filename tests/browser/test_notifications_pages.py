@@ -6,7 +6,6 @@ from playwright.sync_api import expect
 
 from notifications.content import unsubscribe_token
 from notifications.models import Channel, Kind, NotificationPreference
-from notifications.testing import make_event, make_notification
 from tests.browser.conftest import (
     BROWSER_TEST,
     allow_page_status,
@@ -17,6 +16,7 @@ from tests.browser.conftest import (
     visit,
 )
 from tests.factories import ApplicationFactory, UserFactory, link
+from tests.notifications_support import make_event, make_notification
 
 pytestmark = BROWSER_TEST
 

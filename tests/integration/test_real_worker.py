@@ -22,11 +22,11 @@ from django.utils import timezone
 
 from notifications.models import Channel, Notification, NotificationPreference, State
 from notifications.services import notifications_sweep
-from notifications.testing import running_fake_notify
 from status_tracker.api_clients import api_client_create
 from status_tracker.models import StatusEvent
 from tests.factories import ApplicationFactory, UserFactory, link
 from tests.integration.conftest import celery_publishing_to, free_port, redis_server
+from tests.notifications_support import running_fake_notify
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -1,8 +1,8 @@
-"""Helpers for tests (and benchmarks) that need a GC Notify to talk to.
+"""Test support: a running fake GC Notify, and notification rows as the outbox would write them.
 
 Typical use, with the real client over real HTTP::
 
-    from notifications.testing import running_fake_notify
+    from tests.notifications_support import running_fake_notify
 
     with running_fake_notify() as (base_url, store), override_settings(NOTIFY_BASE_URL=base_url):
         ...  # deliver notifications
