@@ -297,24 +297,38 @@ def _persist(reduced: _Reduced, events: Sequence[EventIn], loaded: _Loaded) -> N
         rows_update(model=Application, objects=list(reduced.dirty_applications.values()), fields=APPLICATION_FIELDS)
     if reduced.reopened:
         Decision.objects.filter(application_id__in=reduced.reopened).delete()
-    for application_id, (index, row) in reduced.latest_decision.items():
-        _write_decision(application_id=application_id, event=events[index], row=row, grounds=loaded.grounds)
+    if reduced.latest_decision:
+        _write_decisions(reduced.latest_decision, events, loaded.grounds)
 
 
-def _write_decision(
-    *, application_id: int, event: EventIn, row: StatusEvent, grounds: dict[str, RefusalGround]
+DECISION_FIELDS = ["outcome", "decided_at", "made_in_canada", "officer_notes", "event", "updated_at"]
+
+
+def _write_decisions(
+    latest: dict[int, tuple[int, StatusEvent]], events: Sequence[EventIn], grounds: dict[str, RefusalGround]
 ) -> None:
-    decision, _created = Decision.objects.update_or_create(
-        application_id=application_id,
-        defaults={
-            "outcome": event.outcome,
-            "decided_at": event.occurred_at,
-            "made_in_canada": event.made_in_canada,
-            "officer_notes": event.notes,
-            "event": row,
-        },
+    """Create or replace each decided file's Decision and its grounds: a few statements whatever the count."""
+    existing = {decision.application_id: decision for decision in Decision.objects.filter(application_id__in=latest)}
+    now = timezone.now()
+    new, changed, codes_by_decision = [], [], []
+    for application_id, (index, row) in latest.items():
+        event = events[index]
+        decision = existing.get(application_id) or Decision(application_id=application_id)
+        decision.outcome, decision.decided_at = event.outcome, event.occurred_at
+        decision.made_in_canada, decision.officer_notes = event.made_in_canada, event.notes
+        decision.event, decision.updated_at = row, now
+        (changed if decision.pk else new).append(decision)
+        codes_by_decision.append((decision, event.grounds))
+    Decision.objects.bulk_create(new)
+    if changed:
+        rows_update(model=Decision, objects=changed, fields=DECISION_FIELDS)
+    link = Decision.grounds.through
+    link.objects.filter(decision_id__in=[decision.pk for decision, _codes in codes_by_decision]).delete()
+    link.objects.bulk_create(
+        link(decision_id=decision.pk, refusalground_id=grounds[code].pk)
+        for decision, codes in codes_by_decision
+        for code in codes
     )
-    decision.grounds.set([grounds[code] for code in event.grounds])
 
 
 # --- the batch -----------------------------------------------------------------------------------
