@@ -15,7 +15,6 @@ class AuditAction(models.TextChoices):
     API_TOKEN_CREATED = "api_token_created", _("Service token created")
     API_TOKEN_REVOKED = "api_token_revoked", _("Service token revoked")
     CASE_CORRECTED = "case_corrected", _("Status or decision corrected by staff")
-    DECISION_EDITED = "decision_edited", _("Decision grounds or notes edited by staff")
     PREFERENCES_CHANGED = "preferences_changed", _("Notification preferences changed")
 
 

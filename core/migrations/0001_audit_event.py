@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='AuditEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('case_read', 'Case read by someone other than its owner'), ('case_linked', 'Application linked to an account'), ('case_unlinked', 'Application unlinked from an account'), ('api_token_created', 'Service token created'), ('api_token_revoked', 'Service token revoked'), ('case_corrected', 'Status or decision corrected by staff'), ('decision_edited', 'Decision grounds or notes edited by staff'), ('preferences_changed', 'Notification preferences changed')], max_length=32, verbose_name='what')),
+                ('action', models.CharField(choices=[('case_read', 'Case read by someone other than its owner'), ('case_linked', 'Application linked to an account'), ('case_unlinked', 'Application unlinked from an account'), ('api_token_created', 'Service token created'), ('api_token_revoked', 'Service token revoked'), ('case_corrected', 'Status or decision corrected by staff'), ('preferences_changed', 'Notification preferences changed')], max_length=32, verbose_name='what')),
                 ('actor_label', models.CharField(blank=True, max_length=160, verbose_name='who (as recorded)')),
                 ('subject_type', models.CharField(max_length=40, verbose_name='subject kind')),
                 ('subject_id', models.CharField(max_length=64, verbose_name='subject id')),
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'audit events',
                 'ordering': ['-occurred_at', '-id'],
                 'indexes': [models.Index(condition=models.Q(('case_number', ''), _negated=True), fields=['case_number', '-occurred_at'], name='audit_case_idx'), models.Index(fields=['subject_type', 'subject_id', '-occurred_at'], name='audit_subject_idx'), models.Index(fields=['actor', '-occurred_at'], name='audit_actor_idx'), models.Index(fields=['action', '-occurred_at'], name='audit_action_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('action__in', ['case_read', 'case_linked', 'case_unlinked', 'api_token_created', 'api_token_revoked', 'case_corrected', 'decision_edited', 'preferences_changed'])), name='audit_action_known')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('action__in', ['case_read', 'case_linked', 'case_unlinked', 'api_token_created', 'api_token_revoked', 'case_corrected', 'preferences_changed'])), name='audit_action_known')],
             },
         ),
     ]
