@@ -56,6 +56,35 @@ def _lock_if_over_limit(*, account, number: str, now: datetime.datetime) -> None
         LinkLock.objects.create(scope=LinkLock.Scope.ACCOUNT, key=str(account.pk), locked_until=locked_until)
 
 
+def _may_link(*, account, application: Application, **identifiers) -> bool:
+    """The identifiers match, and neither the client nor the account already belongs to someone else."""
+    own_client = Client.objects.filter(account=account).first()
+    return (
+        _identifiers_match(client=application.client, **identifiers)
+        and application.client.account_id in (None, account.pk)
+        and (own_client is None or own_client.pk == application.client_id)
+    )
+
+
+def _link_grant(*, account, application: Application, ip_address: str | None) -> None:
+    """Give the account the file (and its client, if unclaimed); audit a link that is new."""
+    client = application.client
+    if client.account_id is None:
+        client.account = account
+        client.save(update_fields=["account"])
+    _link, created = ApplicationLink.objects.get_or_create(account=account, application=application)
+    if created:
+        audit_record(
+            action=AuditAction.CASE_LINKED,
+            actor=account,
+            subject_type="application",
+            subject_id=application.pk,
+            case_number=application.number,
+            basis="identifiers",
+            ip_address=ip_address,
+        )
+
+
 def application_link(
     *,
     account,
@@ -86,19 +115,13 @@ def application_link(
         application = (
             Application.objects.select_related("client").select_for_update(of=("client",)).filter(number=number).first()
         )
-        own_client = Client.objects.filter(account=account).first()
-        matches = application is not None and (
-            _identifiers_match(
-                client=application.client,
-                uci=uci,
-                family_name=family_name,
-                date_of_birth=date_of_birth,
-                country_of_birth=country_of_birth,
-            )
-            and application.client.account_id in (None, account.pk)
-            and (own_client is None or own_client.pk == application.client_id)
-        )
-        if application is None or not matches:
+        identifiers = {
+            "uci": uci,
+            "family_name": family_name,
+            "date_of_birth": date_of_birth,
+            "country_of_birth": country_of_birth,
+        }
+        if application is None or not _may_link(account=account, application=application, **identifiers):
             LinkAttempt.objects.create(
                 account=account,
                 application_number=number,
@@ -109,21 +132,7 @@ def application_link(
             _lock_if_over_limit(account=account, number=number, now=now)
             return LinkResult.MISMATCH, None
 
-        client = application.client
-        if client.account_id is None:
-            client.account = account
-            client.save(update_fields=["account"])
-        _link, created = ApplicationLink.objects.get_or_create(account=account, application=application)
-        if created:
-            audit_record(
-                action=AuditAction.CASE_LINKED,
-                actor=account,
-                subject_type="application",
-                subject_id=application.pk,
-                case_number=application.number,
-                basis="identifiers",
-                ip_address=ip_address,
-            )
+        _link_grant(account=account, application=application, ip_address=ip_address)
         LinkAttempt.objects.create(
             account=account,
             application_number=number,

@@ -26,10 +26,10 @@ from demo.people import (
 )
 from demo.plan import PlannedApplication, PlannedClient, PlannedEvent, demo_plan
 from demo.wording import DEMO_REFUSED_GROUNDS, DEMO_REFUSED_NOTES, REFUSAL_GROUNDS_BY_PROGRAM, REFUSAL_NOTES
-from status_tracker.decisions import refusal_grounds_load
 from status_tracker.events import EventIn
 from status_tracker.ingest import ItemResult, events_ingest
 from status_tracker.models import EventKind, RefusalGround, StatusEvent
+from status_tracker.refusal_grounds import refusal_grounds_load
 
 SOURCE_ID_PREFIX = "demo-"
 

@@ -310,7 +310,9 @@ def _write_decisions(
     """Create or replace each decided file's Decision and its grounds: a few statements whatever the count."""
     existing = {decision.application_id: decision for decision in Decision.objects.filter(application_id__in=latest)}
     now = timezone.now()
-    new, changed, codes_by_decision = [], [], []
+    new: list[Decision] = []
+    changed: list[Decision] = []
+    codes_by_decision: list[tuple[Decision, tuple[str, ...]]] = []
     for application_id, (index, row) in latest.items():
         event = events[index]
         decision = existing.get(application_id) or Decision(application_id=application_id)

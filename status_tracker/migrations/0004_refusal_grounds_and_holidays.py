@@ -7,7 +7,7 @@ HOLIDAY_YEARS = range(2024, 2031)
 
 def load(apps, schema_editor):
     from core.calendar import holidays_load
-    from status_tracker.decisions import refusal_grounds_load
+    from status_tracker.refusal_grounds import refusal_grounds_load
 
     refusal_grounds_load(ground_model=apps.get_model("status_tracker", "RefusalGround"))
     holidays_load(holiday_model=apps.get_model("status_tracker", "Holiday"), years=HOLIDAY_YEARS)

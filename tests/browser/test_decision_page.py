@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from applications.models import Program
 from core.calendar import holidays_load
 from core.models import Holiday
-from status_tracker.decisions import refusal_grounds_load
 from status_tracker.models import RefusalGround
+from status_tracker.refusal_grounds import refusal_grounds_load
 from tests.browser.conftest import BROWSER_TEST, SCREENSHOTS, assert_accessible, sign_in, visit
 from tests.factories import ApplicationFactory, UserFactory, link, record_decision
 
