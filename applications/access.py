@@ -16,8 +16,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from applications.audit import case_audit_record
 from applications.models import Application, ApplicationLink
-from core.audit import audit_record
 from core.models import AuditAction
 
 
@@ -109,12 +109,10 @@ def application_for_viewer(
     application.viewer_basis = basis
     application.viewer_needs = NEEDS_BY_BASIS[basis]
     if basis is not Basis.OWNER:
-        audit_record(
+        case_audit_record(
             action=AuditAction.CASE_READ,
+            application=application,
             actor=viewer,
-            subject_type="application",
-            subject_id=application.pk,
-            case_number=application.number,
             basis=basis,
             request=request,
             extra={"need": str(need)},

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.access import normalize_application_number
+from applications.audit import case_audit_record
 from applications.models import Application, ApplicationLink, Client, LinkAttempt, LinkLock
-from core.audit import audit_record
 from core.models import AuditAction
 from core.text import fold
 
@@ -74,12 +74,10 @@ def _link_grant(*, account, application: Application, ip_address: str | None) ->
         client.save(update_fields=["account"])
     _link, created = ApplicationLink.objects.get_or_create(account=account, application=application)
     if created:
-        audit_record(
+        case_audit_record(
             action=AuditAction.CASE_LINKED,
+            application=application,
             actor=account,
-            subject_type="application",
-            subject_id=application.pk,
-            case_number=application.number,
             basis="identifiers",
             ip_address=ip_address,
         )
@@ -151,12 +149,10 @@ def application_unlink(*, account, application: Application, ip_address: str | N
     with transaction.atomic():
         removed, _by_model = ApplicationLink.objects.filter(account=account, application=application).delete()
         if removed:
-            audit_record(
+            case_audit_record(
                 action=AuditAction.CASE_UNLINKED,
+                application=application,
                 actor=actor or account,
-                subject_type="application",
-                subject_id=application.pk,
-                case_number=application.number,
                 basis="owner" if actor is None else "staff",
                 ip_address=ip_address,
             )

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.http import HttpRequest
 
+from applications.audit import case_audit_record
 from applications.models import Application
-from core.audit import audit_record
 from core.models import AuditAction
 from status_tracker.events import EventIn
 from status_tracker.ingest import IngestItem, events_ingest
@@ -87,12 +87,10 @@ def case_correct(
     )
     with transaction.atomic():
         (item,) = events_ingest(events=[event], notify=True)
-        audit_record(
+        case_audit_record(
             action=AuditAction.CASE_CORRECTED,
+            application=application,
             actor=actor,
-            subject_type="application",
-            subject_id=application.pk,
-            case_number=application.number,
             basis="staff",
             request=request,
             extra={
