@@ -13,7 +13,7 @@ from status_tracker.events import EventIn
 from status_tracker.ingest import ItemResult, events_ingest
 from status_tracker.models import Decision, EventKind, RefusalGround, StatusEvent
 from tests.factories import ApplicationFactory
-from tests.test_admin import admin_url, posted_back
+from tests.portal.test_admin import admin_url, posted_back
 
 
 def correct_url(application) -> str:

@@ -23,7 +23,7 @@ def seed() -> None:
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """Seed once for the module inside a transaction rolled back at the end (as tests/test_seed_demo.py)."""
+    """Seed once for the module inside a transaction rolled back at the end (as tests/demo/test_seed_demo.py)."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()

@@ -437,7 +437,7 @@ def posted_back(response, **changes) -> dict:
     return data
 
 
-# Recording a decision by hand is a correction submitted as an event: tests/test_case_corrections.py.
+# Recording a decision by hand is a correction submitted as an event: tests/status_tracker/test_case_corrections.py.
 
 
 def test_saving_an_application_leaves_the_stage_set_by_the_history_alone(admin_client, applicant_application):

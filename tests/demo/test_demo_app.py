@@ -1,7 +1,7 @@
 """The demo app is development tooling: installed in debug or on a staging demo that asks, never in production.
 
 Settings are loaded in a fresh interpreter with only the variables each case sets (as in
-tests/test_settings_env.py); no database is touched.
+tests/portal/test_settings_env.py); no database is touched.
 """
 
 import ast
@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_VARS = (
     "DJANGO_DEBUG",
     "DJANGO_SECRET_KEY",
