@@ -91,3 +91,44 @@ def record_decision(
         raise AssertionError(f"the decision was not applied: {item.result} {item.reason}")
     application.refresh_from_db()
     return Decision.objects.get(application=application)
+
+
+def ingest_event(*, application: Application, kind: str, occurred_at: datetime.datetime | None = None, **fields):
+    """Send one event about `application` through events_ingest (telling nobody); return the stored row.
+
+    `fields` are EventIn's (stage code, state, status, outcome, grounds, notes, message_en, message_fr...).
+    """
+    event = EventIn(
+        event_id=fields.pop("source_id", None) or f"test-{uuid.uuid4().hex}",
+        application_number=application.number,
+        occurred_at=occurred_at or timezone.now(),
+        kind=kind,
+        **fields,
+    )
+    (item,) = events_ingest(events=[event], notify=False)
+    if item.result not in (ItemResult.APPLIED, ItemResult.OUT_OF_ORDER):
+        raise AssertionError(f"the event was not stored: {item.result} {item.reason}")
+    application.refresh_from_db()
+    return item.event
+
+
+def decisions_record(*, decisions: list[tuple[Application, str, datetime.date]]) -> None:
+    """Decide many files at once through one events_ingest batch: (application, outcome, decided_on).
+
+    Each decision is stamped at noon local time on its day, so its decision date is that day.
+    """
+    noon = datetime.time(12, tzinfo=timezone.get_current_timezone())
+    events = [
+        EventIn(
+            event_id=f"test-decision-{uuid.uuid4().hex}",
+            application_number=application.number,
+            occurred_at=datetime.datetime.combine(decided_on, noon),
+            kind=EventKind.DECISION,
+            outcome=outcome,
+        )
+        for application, outcome, decided_on in decisions
+    ]
+    results = events_ingest(events=events, notify=False)
+    refused = [item for item in results if item.result != ItemResult.APPLIED]
+    if refused:
+        raise AssertionError(f"decisions not applied: {refused[:3]}")

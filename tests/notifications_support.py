@@ -48,32 +48,25 @@ def running_fake_notify(
 def make_event(
     *, application, kind: str = "stage", stage_code: str | None = None, state: str = "in_progress", **fields
 ):
-    """A stored StatusEvent for `application` (a stage of its program unless told), for tests."""
-    import uuid as uuid_module
+    """A StatusEvent for `application`, sent through ingestion like any upstream event (telling nobody).
 
-    from django.utils import timezone
+    A stage event names a stage of the application's program (its first unless told).
+    """
+    from tests.factories import ingest_event
 
-    from status_tracker.models import StatusEvent
-
-    stage = None
+    stage = ""
     if kind in ("stage", "action_required"):
-        program_stages = application.program.program_stages.select_related("stage").order_by("position")
-        stage = next(
-            (ps.stage for ps in program_stages if stage_code is None or ps.stage.code == stage_code),
-            None,
-        )
-    defaults = {
-        "application": application,
-        "kind": kind,
-        "stage": stage,
-        "state": state if kind in ("stage", "action_required") else "",
-        "occurred_at": timezone.now(),
-        "message_en": "We started the background check.",
-        "message_fr": "Nous avons commencé la vérification des antécédents.",
-        "source_id": f"test-{uuid_module.uuid4()}",
-    }
-    defaults.update(fields)
-    return StatusEvent.objects.create(**defaults)
+        codes = application.program.program_stages.order_by("position").values_list("stage__code", flat=True)
+        stage = next(code for code in codes if stage_code is None or code == stage_code)
+    fields.setdefault("message_en", "We started the background check.")
+    fields.setdefault("message_fr", "Nous avons commencé la vérification des antécédents.")
+    return ingest_event(
+        application=application,
+        kind=kind,
+        stage=stage,
+        state=state if kind in ("stage", "action_required") else "",
+        **fields,
+    )
 
 
 def make_notification(*, recipient, application=None, event=None, **fields):

@@ -2,11 +2,11 @@
 
 import pytest
 from django.core import signing
-from django.utils import timezone, translation
+from django.utils import translation
 
 from notifications.content import message_render, unsubscribe_user_id
 from notifications.models import Channel, Kind
-from status_tracker.models import Decision, RefusalGround
+from status_tracker.models import RefusalGround
 from tests.notifications_support import make_event, make_notification
 
 SECRET_REASON = "insufficient proof of funds in the account"
@@ -28,24 +28,18 @@ def site_url(settings):
 
 @pytest.fixture
 def refused(applicant_application):
+    RefusalGround.objects.create(
+        code="funds-test", title_en=SECRET_REASON, title_fr=SECRET_REASON, explanation_en="x", explanation_fr="x"
+    )
     event = make_event(
         application=applicant_application,
         kind="decision",
         outcome="refused",
+        grounds=("funds-test",),
+        notes=SECRET_NOTE,
         message_en=f"Refused: {SECRET_REASON}",
         message_fr=f"Refusée : {SECRET_REASON}",
     )
-    ground = RefusalGround.objects.create(
-        code="funds-test", title_en=SECRET_REASON, title_fr=SECRET_REASON, explanation_en="x", explanation_fr="x"
-    )
-    decision = Decision.objects.create(
-        application=applicant_application,
-        outcome="refused",
-        decided_at=timezone.now(),
-        officer_notes=SECRET_NOTE,
-        event=event,
-    )
-    decision.grounds.add(ground)
     return event
 
 

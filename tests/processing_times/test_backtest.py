@@ -11,7 +11,7 @@ from applications.models import Application, Program
 from demo.history import demo_history_load
 from processing_times.backtest import backtest
 from processing_times.management.commands.backtest_estimates import months_before
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, decisions_record
 
 D0 = datetime.date(2025, 1, 6)
 numbers = itertools.count(1)
@@ -20,21 +20,24 @@ numbers = itertools.count(1)
 def applications(program, *, days, count, first=D0, every=1, country="IN", outcome="approved", decided=True):
     """`count` applications submitted every `every` days from `first`, each decided after exactly `days` days."""
     client = ClientFactory(country_of_residence=country)
-    rows = []
-    for index in range(count):
-        submitted_on = first + datetime.timedelta(days=index * every)
-        rows.append(
-            Application(
-                number=f"T{next(numbers):09d}",
-                client=client,
-                program=program,
-                submitted_on=submitted_on,
-                status="closed" if decided else "in_progress",
-                outcome=outcome if decided else "",
-                decided_on=submitted_on + datetime.timedelta(days=days) if decided else None,
-            )
+    rows = [
+        Application(
+            number=f"T{next(numbers):09d}",
+            client=client,
+            program=program,
+            submitted_on=first + datetime.timedelta(days=index * every),
         )
-    return Application.objects.bulk_create(rows)
+        for index in range(count)
+    ]
+    created = Application.objects.bulk_create(rows)
+    if decided:
+        decisions_record(
+            decisions=[
+                (application, outcome, application.submitted_on + datetime.timedelta(days=days))
+                for application in created
+            ]
+        )
+    return created
 
 
 @pytest.fixture

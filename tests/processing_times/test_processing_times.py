@@ -6,25 +6,24 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from applications.models import Application, Program, Stage
+from applications.models import Program, Stage
 from processing_times import figures as processing_times
 from processing_times.figures import percentile_cont, processing_times_snapshot
 from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
 from status_tracker.services import status_event_record
-from tests.factories import ApplicationFactory, ClientFactory
+from tests.factories import ApplicationFactory, ClientFactory, decisions_record
 
 AS_OF = datetime.date(2026, 11, 1)
 
 
 def decided(program, *, days, decided_on, outcome="approved", country="IN"):
-    return ApplicationFactory(
+    application = ApplicationFactory(
         program=program,
         client=ClientFactory(country_of_residence=country),
         submitted_on=decided_on - datetime.timedelta(days=days),
-        status=Application.Status.CLOSED,
-        outcome=outcome,
-        decided_on=decided_on,
     )
+    decisions_record(decisions=[(application, outcome, decided_on)])
+    return application
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.utils import translation
 from applications.models import Program
 from processing_times.figures import processing_times_snapshot
 from processing_times.models import ProcessingTimeSnapshot
-from tests.factories import ApplicationFactory, ClientFactory
+from tests.factories import ApplicationFactory, ClientFactory, decisions_record
 
 TODAY = datetime.date(2026, 11, 22)
 
@@ -355,15 +355,15 @@ def test_a_chosen_program_costs_the_same_queries_however_long_the_history(
 
 
 def test_the_page_reads_what_the_nightly_job_wrote(client, study_permit):
+    decisions = []
     for days in range(1, 41):
-        ApplicationFactory(
+        application = ApplicationFactory(
             program=study_permit,
             client=ClientFactory(country_of_residence="IN"),
             submitted_on=TODAY - datetime.timedelta(days=days + 3),
-            status="closed",
-            outcome="approved",
-            decided_on=TODAY - datetime.timedelta(days=3),
         )
+        decisions.append((application, "approved", TODAY - datetime.timedelta(days=3)))
+    decisions_record(decisions=decisions)
     processing_times_snapshot(as_of=TODAY)
 
     text = client.get(page_url(program="study-permit", country="IN")).text
