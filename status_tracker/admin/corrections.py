@@ -21,6 +21,11 @@ CORRECT_PERMISSION = "applications.change_application"
 TEMPLATE = "admin/status_tracker/correct_case.html"
 
 
+class GroundChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: RefusalGround) -> str:
+        return f"{obj.localized('title')} ({obj.code})"
+
+
 class CaseCorrectionForm(forms.Form):
     new_state = forms.ChoiceField(
         label=gettext_lazy("Set the file to"),
@@ -40,7 +45,7 @@ class CaseCorrectionForm(forms.Form):
         ),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    grounds = forms.ModelMultipleChoiceField(
+    grounds = GroundChoiceField(
         label=gettext_lazy("Refusal grounds"),
         queryset=RefusalGround.objects.filter(active=True).order_by("code"),
         to_field_name="code",
