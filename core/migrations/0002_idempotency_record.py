@@ -3,10 +3,16 @@
 
 from django.db import migrations, models
 
+from core.model_moves import content_types_move
+
+# Permissions granted on the model follow it.
+forward, backward = content_types_move(from_app="status_tracker", to_app="core", models=["idempotencyrecord"])
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('contenttypes', '0002_remove_content_type_name'),
         ('core', '0001_audit_event'),
         # The table this model takes over is made there.
         ('status_tracker', '0003_upstream_api_decisions'),
@@ -36,4 +42,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
+        migrations.RunPython(forward, backward),
     ]

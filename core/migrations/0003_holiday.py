@@ -4,25 +4,11 @@ The content type moves with the model, so permissions already granted on holiday
 """
 
 import core.i18n
+from core.model_moves import content_types_move
 from django.db import migrations, models
 
 
-def content_type_move(apps, schema_editor):
-    content_type = apps.get_model("contenttypes", "ContentType")
-    database = schema_editor.connection.alias
-    if not content_type.objects.using(database).filter(app_label="core", model="holiday").exists():
-        content_type.objects.using(database).filter(app_label="status_tracker", model="holiday").update(
-            app_label="core"
-        )
-
-
-def content_type_move_back(apps, schema_editor):
-    content_type = apps.get_model("contenttypes", "ContentType")
-    database = schema_editor.connection.alias
-    if not content_type.objects.using(database).filter(app_label="status_tracker", model="holiday").exists():
-        content_type.objects.using(database).filter(app_label="core", model="holiday").update(
-            app_label="status_tracker"
-        )
+content_type_move, content_type_move_back = content_types_move(from_app="status_tracker", to_app="core", models=["holiday"])
 
 
 class Migration(migrations.Migration):

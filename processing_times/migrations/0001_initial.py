@@ -7,23 +7,11 @@ import django.db.models.deletion
 import django_countries.fields
 from django.db import migrations, models
 
-MOVED_MODELS = ["processingtimesnapshot", "stagedurationsnapshot"]
+from core.model_moves import content_types_move
 
-
-def content_types_move(from_app: str, to_app: str):
-    def move(apps, schema_editor):
-        content_type = apps.get_model("contenttypes", "ContentType")
-        database = schema_editor.connection.alias
-        taken = set(
-            content_type.objects.using(database)
-            .filter(app_label=to_app, model__in=MOVED_MODELS)
-            .values_list("model", flat=True)
-        )
-        content_type.objects.using(database).filter(
-            app_label=from_app, model__in=set(MOVED_MODELS) - taken
-        ).update(app_label=to_app)
-
-    return move
+forward, backward = content_types_move(
+    from_app="status_tracker", to_app="processing_times", models=["processingtimesnapshot", "stagedurationsnapshot"]
+)
 
 
 class Migration(migrations.Migration):
@@ -92,8 +80,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(
-            content_types_move("status_tracker", "processing_times"),
-            content_types_move("processing_times", "status_tracker"),
-        ),
+        migrations.RunPython(forward, backward),
     ]
