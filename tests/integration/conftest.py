@@ -9,6 +9,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 
+import kombu.pools
 import pytest
 import redis
 
@@ -105,10 +106,14 @@ _controls: dict[str, RedisControl] = {}
 
 
 def _forget_broker_connections() -> None:
-    """Drop the cached connection and producer pools so the next publish connects to the new URL."""
-    if celery_app._pool is not None:
-        with contextlib.suppress(Exception):
-            celery_app._pool.force_close_all()
+    """Drop the cached connection and producer pools so the next publish connects to the new URL.
+
+    kombu keeps its pools in a process-wide registry keyed by the broker's address: closing one
+    without removing it would leave a closed pool behind for the next test that publishes to
+    that address (eagerly run tasks acquire a producer too), so the registry is reset as well.
+    """
+    with contextlib.suppress(Exception):
+        kombu.pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
