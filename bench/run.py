@@ -33,13 +33,13 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.check import load_check  # noqa: E402
 from bench.fixture import fixture_prepare  # noqa: E402
 from bench.inprocess import scenario_cprofile, scenario_profile  # noqa: E402
 from bench.load import (  # noqa: E402
     data_load,
     database_ensure,
     database_migrate,
-    load_check,
     nightly_snapshots_ensure,
 )
 from bench.scenarios import SCENARIOS, TARGETS  # noqa: E402
@@ -52,7 +52,7 @@ DEFAULT_SERVERS = "sync:3"  # best of sync:2-4 and gthread on 2 cores; see READM
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reload", action="store_true", help="empty and reload the benchmark data")
-    parser.add_argument("--check-load", action="store_true", help="replay sample histories through the services")
+    parser.add_argument("--check-load", action="store_true", help="replay sample histories through events_ingest")
     parser.add_argument(
         "--servers",
         default=DEFAULT_SERVERS,
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Ran the nightly processing-time job for today in {nightly_seconds:.1f} s")
     if arguments.check_load:
         checked, mismatches = load_check()
-        print(f"Replayed {checked} histories through status_event_record: {mismatches} mismatches")
+        print(f"Replayed {checked} histories through events_ingest: {mismatches} mismatches")
         if mismatches:
             return 1
 
