@@ -55,9 +55,12 @@ def _is_staff_reader(viewer) -> bool:
 
 
 def owner_q(*, viewer, prefix: str = "") -> Q:
-    """Applications (reached through `prefix`, e.g. "application__") linked to the viewer's account."""
-    links = ApplicationLink.objects.filter(application=OuterRef(f"{prefix}pk"), account=viewer)
-    return Q(Exists(links))
+    """Applications (reached through `prefix`, e.g. "application__") linked to the viewer's account.
+
+    A join, not a subquery: it is built on every page (the header's unread count) and an
+    account has at most one link to a file, so it never repeats a row.
+    """
+    return Q(**{f"{prefix}links__account": viewer})
 
 
 def visible_q(*, viewer, need: Need = Need.STATUS, prefix: str = "", include_staff: bool = True) -> Q:
@@ -90,20 +93,23 @@ def application_for_viewer(
     """
     if not _is_person(viewer):
         raise Http404
-    queryset = (
-        Application.objects.select_related("program", "client", "current_stage")
-        .annotate(viewer_owns=owner_q(viewer=viewer))
-        .filter(number=normalize_application_number(number))
+    found = Application.objects.select_related("program", "client", "current_stage").filter(
+        number=normalize_application_number(number)
     )
-    application = queryset.first()
-    if application is None:
-        raise Http404
-    if application.viewer_owns:
-        basis = Basis.OWNER
-    elif _is_staff_reader(viewer):
-        basis = Basis.STAFF
+    staff = _is_staff_reader(viewer)
+    if staff:
+        # Staff may read any file; whether they also own it decides whether the read is audited.
+        found = found.annotate(
+            viewer_owns=Exists(ApplicationLink.objects.filter(application=OuterRef("pk"), account=viewer))
+        )
     else:
-        raise Http404
+        found = found.filter(owner_q(viewer=viewer))
+    try:
+        application = found.get()
+    except Application.DoesNotExist:
+        raise Http404 from None
+    # Only the staff query carries viewer_owns; anyone else got here through their own link.
+    basis = Basis.STAFF if staff and not getattr(application, "viewer_owns", False) else Basis.OWNER
     if need not in NEEDS_BY_BASIS[basis]:
         raise Http404
     application.viewer_basis = basis

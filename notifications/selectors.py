@@ -26,7 +26,7 @@ def visible_in_app_notifications(*, user) -> QuerySet[Notification]:
 
 
 def unread_count_for_user(*, user) -> int:
-    """One COUNT on the partial index notification_unread_idx, with an EXISTS per row for access."""
+    """One COUNT on the partial index notification_unread_idx, joined to the links for access."""
     return visible_in_app_notifications(user=user).filter(read_at__isnull=True).count()
 
 
