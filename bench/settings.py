@@ -13,6 +13,8 @@ os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"
 os.environ["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ["CACHE_KEY_PREFIX"] = "portal-bench"
+# The ingestion benchmark runs the local GC Notify stand-in (run_fake_notify), which lives in demo/.
+os.environ["PORTAL_DEMO_ENABLED"] = "true"
 
 import environ  # noqa: E402
 
