@@ -28,6 +28,19 @@ def token_digest(*, token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def _token_audit(action: AuditAction, client: ApiClient, *, actor, actor_label: str, request) -> None:
+    # The prefix is shown in admin anyway; the rest of the token is never stored, here or anywhere.
+    audit_record(
+        action=action,
+        actor=actor,
+        actor_label=actor_label,
+        subject_type=AUDIT_SUBJECT,
+        subject_id=client.pk,
+        request=request,
+        extra={"name": client.name, "token_prefix": client.token_prefix},
+    )
+
+
 def api_client_create(
     *, name: str, actor, actor_label: str = "", request: HttpRequest | None = None
 ) -> tuple[ApiClient, str]:
@@ -47,16 +60,7 @@ def api_client_create(
         except IntegrityError as error:
             # token_hash is unique too, but 256 random bits do not collide: this is the name.
             raise ApiClientNameTaken(name) from error
-        # The prefix is shown in admin anyway; the rest of the token is never stored, here or anywhere.
-        audit_record(
-            action=AuditAction.API_TOKEN_CREATED,
-            actor=actor,
-            actor_label=actor_label,
-            subject_type=AUDIT_SUBJECT,
-            subject_id=client.pk,
-            request=request,
-            extra={"name": client.name, "token_prefix": client.token_prefix},
-        )
+        _token_audit(AuditAction.API_TOKEN_CREATED, client, actor=actor, actor_label=actor_label, request=request)
     return client, token
 
 
@@ -67,14 +71,8 @@ def api_client_revoke(
     with transaction.atomic():
         updated = ApiClient.objects.filter(pk=api_client.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         if updated:
-            audit_record(
-                action=AuditAction.API_TOKEN_REVOKED,
-                actor=actor,
-                actor_label=actor_label,
-                subject_type=AUDIT_SUBJECT,
-                subject_id=api_client.pk,
-                request=request,
-                extra={"name": api_client.name, "token_prefix": api_client.token_prefix},
+            _token_audit(
+                AuditAction.API_TOKEN_REVOKED, api_client, actor=actor, actor_label=actor_label, request=request
             )
     api_client.refresh_from_db(fields=["revoked_at"])
     return bool(updated)
