@@ -6,7 +6,6 @@ countries or snapshot days.
 
 import datetime
 import math
-import unicodedata
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -16,6 +15,7 @@ from django.db.models.functions import TruncMonth
 
 from applications.models import Program
 from core.dates import DAYS_PER_MONTH, month_starts
+from core.text import fold
 from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE
 from processing_times.models import ProcessingTimeSnapshot
 
@@ -109,8 +109,7 @@ class TrendPoint:
 
 def alphabetical_key(text: str) -> str:
     """Sort "Écosse" with the E's, as a French reader expects, not after Z."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return fold(text)
 
 
 def programs_for_public() -> list[Program]:
