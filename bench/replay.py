@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from applications.models import Application
 from status_tracker import state
+from status_tracker.ingest import APPLICATION_FIELDS
 from status_tracker.models import EventKind, StageState
 
 EVENTS_PER_FETCH = 20_000
@@ -33,17 +34,8 @@ PROGRESS_COLUMNS = [
     "state_since",
     "state_source_id",
 ]
-# The Application columns the reducer owns: those events_ingest writes back (ingest.APPLICATION_FIELDS).
-CASE_COLUMNS = [
-    "status",
-    "outcome",
-    "decided_on",
-    "status_since",
-    "status_source_id",
-    "current_stage_id",
-    "last_updated_at",
-    "last_event_at",
-]
+# The Application columns the reducer owns: those events_ingest writes back, as column names.
+CASE_COLUMNS = [Application._meta.get_field(name).column for name in APPLICATION_FIELDS]
 DECISION_COLUMNS = [
     "application_id",
     "outcome",

@@ -5,21 +5,11 @@ tests/portal/test_settings_env.py); no database is touched.
 """
 
 import ast
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.settings_probe import settings_probe
+
 ROOT = Path(__file__).resolve().parents[2]
-SETTINGS_VARS = (
-    "DJANGO_DEBUG",
-    "DJANGO_SECRET_KEY",
-    "DJANGO_ALLOWED_HOSTS",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "PORTAL_DEMO_ENABLED",
-)
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "test-only-secret-" + "x7Kq2" * 10,
@@ -28,22 +18,7 @@ PRODUCTION = {
 # Code outside demo/, tests/ and bench/ that may import it: none.
 ALLOWED_IMPORTERS: set[Path] = set()
 
-PROBE = """
-import json
-import environ
-
-# Ignore a developer's .env: only the variables this test passes count.
-environ.Env.read_env = classmethod(lambda cls, *args, **kwargs: None)
-
-import django
-from django.conf import settings
-
-try:
-    django.setup()
-except Exception as exc:
-    print(json.dumps({"error": type(exc).__name__, "message": str(exc)}))
-    raise SystemExit(0)
-
+REPORT = """
 from django.core.management import get_commands
 
 commands = get_commands()
@@ -56,20 +31,7 @@ print(json.dumps({
 
 
 def load_settings(**variables: str) -> dict:
-    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARS}
-    env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    env.update(variables)
-    result = subprocess.run(  # noqa: S603 - fixed command, test input only
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return settings_probe(REPORT, **variables)
 
 
 def test_production_settings_leave_the_demo_app_and_its_commands_out():

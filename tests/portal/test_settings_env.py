@@ -5,34 +5,13 @@ with only the variables the case sets; a developer's .env file is ignored so
 the results do not depend on the machine. No database is touched.
 """
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SETTINGS_VARS = ("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
+from tests.settings_probe import settings_probe
+
 LONG_SECRET = "test-only-secret-" + "x7Kq2" * 10
 
-PROBE = """
-import json
-import environ
-
-# Ignore a developer's .env: only the variables this test passes count.
-environ.Env.read_env = classmethod(lambda cls, *args, **kwargs: None)
-
-import django
-from django.conf import settings
-
-try:
-    django.setup()
-except Exception as exc:
-    print(json.dumps({"error": type(exc).__name__, "message": str(exc)}))
-    raise SystemExit(0)
-
+REPORT = """
 from portal.celery import app
 
 print(json.dumps({
@@ -48,20 +27,7 @@ print(json.dumps({
 
 
 def load_settings(**variables: str) -> dict:
-    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARS}
-    env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    env.update(variables)
-    result = subprocess.run(  # noqa: S603 - fixed command, test input only
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return settings_probe(REPORT, **variables)
 
 
 def test_defaults_are_the_embedded_development_setup():
