@@ -41,19 +41,30 @@ def event_message(*, event: StatusEvent, recipient) -> OutboundMessage:
     )
 
 
-def events_notify(*, rows: list[StatusEvent]) -> list[int]:
-    """Every applied, client-visible event is news for those who may see its file's status.
+def need_to_hear(event: StatusEvent) -> Need:
+    """What a person must be allowed to see of a file to be told about this event."""
+    return Need.DECISION if event.kind == EventKind.DECISION else Need.STATUS
 
-    Three queries whatever the number of events: recipients, their preferences, one insert.
+
+def events_notify(*, rows: list[StatusEvent]) -> list[int]:
+    """Every applied, client-visible event is news for those who may see that part of its file.
+
+    A constant number of queries whatever the number of events: recipients (once per
+    need present, so once or twice), their preferences, one insert.
     """
     news = [row for row in rows if row.applied and row.visible_to_client]
     if not news:
         return []
-    recipients = recipients_for(application_ids={row.application_id for row in news}, need=Need.STATUS)
+    recipients = {
+        need: recipients_for(
+            application_ids={row.application_id for row in news if need_to_hear(row) == need}, need=need
+        )
+        for need in {need_to_hear(row) for row in news}
+    }
     return outbox_write(
         messages=[
             event_message(event=row, recipient=person)
             for row in news
-            for person in recipients.get(row.application_id, [])
+            for person in recipients[need_to_hear(row)].get(row.application_id, [])
         ]
     )
