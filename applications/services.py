@@ -10,6 +10,7 @@ from django.utils import timezone
 from applications.access import normalize_application_number
 from applications.audit import case_audit_record
 from applications.models import Application, ApplicationLink, Client, LinkAttempt, LinkLock
+from core.locks import names_lock
 from core.models import AuditAction
 from core.text import fold
 
@@ -100,8 +101,11 @@ def application_link(
     that does not exist is treated exactly like a mismatch, so nothing leaks.
     """
     number = normalize_application_number(application_number)[:40]
-    now = timezone.now()
     with transaction.atomic():
+        # Attempts on the same number or from the same account take turns, so that the
+        # failure count, the lock and a client's first account are each decided once.
+        names_lock(f"link:number:{number}", f"link:account:{account.pk}")
+        now = timezone.now()
         if _is_locked(scope=LinkLock.Scope.ACCOUNT, key=str(account.pk), now=now) or _is_locked(
             scope=LinkLock.Scope.APPLICATION, key=number, now=now
         ):
