@@ -93,3 +93,12 @@ def test_staff_without_permission_cannot_see_clients(staff_user):
     browser.force_login(staff_user)
 
     assert browser.get(CHANGELIST).status_code == 403
+
+
+def test_the_new_token_never_travels_in_a_cookie(admin_browser):
+    response = admin_browser.post(ADD, {"name": "gcms-cookie"})
+    assert response.status_code == 302
+    assert "messages" not in response.cookies
+    page = admin_browser.get(response["Location"])
+    assert "never be shown again" in page.text
+    assert "messages" not in page.cookies
