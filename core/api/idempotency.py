@@ -18,6 +18,7 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.problems import PROBLEM_CONTENT_TYPE
 from core.models import IdempotencyRecord
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
@@ -44,7 +45,7 @@ IDEMPOTENCY_PARAMETERS = [
         "Idempotent-Replayed",
         type=OpenApiTypes.STR,
         location=OpenApiParameter.HEADER,
-        response=[200],
+        response=[200, 422],
         description="`true` when this answer is the stored answer to an earlier request with the same key.",
     ),
 ]
@@ -69,8 +70,8 @@ def payload_digest(payload) -> str:
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
-def idempotent_answer(*, client_id: int, key: str, request_digest: str, answer: Callable[[], dict]):
-    """Run `answer` once per (client, key); a repeat gets the stored answer back.
+def idempotent_answer(*, client_id: int, key: str, request_digest: str, answer: Callable[[], tuple[int, dict]]):
+    """Run `answer` (a status and a body) once per (client, key); a repeat gets the stored answer back.
 
     Returns (status, body, replayed). The record is inserted before the work, in
     the same transaction: a concurrent first use of the key waits on the unique
@@ -87,21 +88,33 @@ def idempotent_answer(*, client_id: int, key: str, request_digest: str, answer: 
             if record.request_hash != request_digest:
                 raise IdempotencyConflict()
             return record.status_code, record.response_body, True
-        body = answer()
-        record.status_code = 200
+        status, body = answer()
+        record.status_code = status
         record.response_body = body
         record.save(update_fields=["status_code", "response_body"])
-        return 200, body, False
+        return status, body, False
 
 
-def idempotent_response(*, client_id: int, key: str | None, payload, answer: Callable[[], dict]) -> Response:
-    """`answer()` as a 200, or, under an Idempotency-Key, the first answer given to this client for that key."""
+def idempotent_response(
+    *, client_id: int, key: str | None, payload, answer: Callable[[], tuple[int, dict]]
+) -> Response:
+    """`answer()`'s status and body, or, under an Idempotency-Key, the first answer given to this client for that key.
+
+    An answer of 400 or more is a problem body (core.api.problems), so its media type follows from its status.
+    """
+    replayed = False
     if key is None:
-        return Response(answer())
-    status, body, replayed = idempotent_answer(
-        client_id=client_id, key=key, request_digest=payload_digest(payload), answer=answer
+        status, body = answer()
+    else:
+        status, body, replayed = idempotent_answer(
+            client_id=client_id, key=key, request_digest=payload_digest(payload), answer=answer
+        )
+    return Response(
+        body,
+        status=status,
+        headers={"Idempotent-Replayed": "true"} if replayed else None,
+        content_type=PROBLEM_CONTENT_TYPE if status >= 400 else None,
     )
-    return Response(body, status=status, headers={"Idempotent-Replayed": "true"} if replayed else None)
 
 
 def idempotency_records_purge(*, older_than: datetime.timedelta = IDEMPOTENCY_TTL) -> int:

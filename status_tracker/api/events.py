@@ -1,4 +1,7 @@
-"""POST /api/v1/events/: upstream sends one status event or a batch; each item is answered on its own."""
+"""POST /api/v1/events/: upstream sends one status event or a batch; each item is answered on its own.
+
+A batch always answers 200 with a result per item; a single event that is rejected is a 422 problem.
+"""
 
 from typing import cast
 
@@ -12,7 +15,7 @@ from rest_framework.views import APIView
 
 from core.api.idempotency import IDEMPOTENCY_PARAMETERS, idempotency_key_from, idempotent_response
 from core.api.parsers import BoundedJSONParser
-from core.api.problems import PROBLEM_CONTENT_TYPE, printable, problem_schema
+from core.api.problems import PROBLEM_CONTENT_TYPE, ProblemSerializer, printable, problem_body, problem_schema
 from status_tracker.api.authentication import IsUpstreamClient, ServiceTokenAuthentication
 from status_tracker.api.serializers import EventInputSerializer
 from status_tracker.events import EventIn
@@ -73,6 +76,21 @@ def events_answer(*, items: list, api_client: ApiClient) -> dict:
     for result in answered:
         counts[result["result"]] += 1
     return printable({"results": answered, "counts": counts})
+
+
+def events_outcome(*, items: list, single: bool, api_client: ApiClient) -> tuple[int, dict]:
+    """The status and body of the answer.
+
+    A rejected single event is a 422 problem, so that a client that reads only the
+    status code does not lose it; a batch is 200 whatever its items' results.
+    """
+    answer = events_answer(items=items, api_client=api_client)
+    if not single or answer["counts"][ItemResult.REJECTED.value] == 0:
+        return 200, answer
+    (result,) = answer["results"]
+    body = problem_body(status=422, detail=result["reason"], errors=result.get("errors"))
+    body["result"] = result
+    return 422, body
 
 
 def event_items(payload) -> list:
@@ -139,6 +157,14 @@ class EventsAnswerSerializer(serializers.Serializer):
     counts = EventCountsSerializer()
 
 
+class RejectedEventProblemSerializer(ProblemSerializer):
+    """A 422 problem body; for a rejected single event it carries the event's result too."""
+
+    result = EventResultSerializer(
+        required=False, help_text="The rejected single event's result, as a batch would list it in `results`."
+    )
+
+
 EVENTS_DESCRIPTION = """\
 Send one event, or `{"events": [...]}` with 1 to 1,000 events.
 
@@ -146,8 +172,14 @@ Each item is checked on its own and answered in `results`, in request order:
 `applied`; `out_of_order` (older than the current state: kept in the history, changed
 nothing, told nobody); `duplicate` (this `event_id` was received before: nothing
 changes and nothing is sent); `rejected` (with a `reason`, and `errors` by field
-when the item did not validate). A bad item never blocks the good ones, so the
-answer is 200 whenever the body itself has the right shape.
+when the item did not validate). A bad item never blocks the good ones, so a batch
+is answered 200 whenever the body itself has the right shape, with `counts` of each
+result beside `results`.
+
+A single event (the body is one event, not a batch) that is rejected is answered
+422 with a problem body instead: `detail` gives the reason, `errors` the field
+errors if it did not validate, and `result` its result as a batch would list it.
+Nothing is stored. A single event that is applied, duplicate or out of order is a 200.
 
 With an `Idempotency-Key` header, the first answer is stored for 24 hours: a repeat
 with the same body gets it back (header `Idempotent-Replayed: true`) without
@@ -182,7 +214,13 @@ EVENTS_SCHEMA = extend_schema(
         (401, PROBLEM_CONTENT_TYPE): problem_schema("No token, or a token that is unknown or revoked."),
         (413, PROBLEM_CONTENT_TYPE): problem_schema("The body is larger than 8 MiB."),
         (415, PROBLEM_CONTENT_TYPE): problem_schema("The body is not application/json."),
-        (422, PROBLEM_CONTENT_TYPE): problem_schema("This Idempotency-Key was used with a different body."),
+        (422, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+            RejectedEventProblemSerializer,
+            description=(
+                "A single event (not a batch) was rejected: `detail` says why and `result` holds its result. "
+                "Or this Idempotency-Key was used with a different body."
+            ),
+        ),
     },
     examples=[
         OpenApiExample("One event", value=EXAMPLE_EVENT, request_only=True),
@@ -203,10 +241,11 @@ class EventsIngestApi(APIView):
             raise exceptions.ParseError(_("The request body is empty: send one event or a batch."))
         payload = request.data
         items = event_items(payload)
+        single = "events" not in payload  # event_items has made sure the payload is an object
         api_client = cast(ApiClient, request.auth)  # ServiceTokenAuthentication puts the ApiClient there
         return idempotent_response(
             client_id=api_client.pk,
             key=key,
             payload=payload,
-            answer=lambda: events_answer(items=items, api_client=api_client),
+            answer=lambda: events_outcome(items=items, single=single, api_client=api_client),
         )

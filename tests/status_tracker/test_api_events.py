@@ -138,13 +138,81 @@ def test_a_mixed_batch_applies_the_good_items_and_explains_the_others(api, appli
     assert set(StatusEvent.objects.values_list("source_id", flat=True)) == {"seen-before", "good-1", "good-2"}
 
 
-def test_an_invalid_single_event_is_rejected_with_field_errors(api, application):
+def test_an_invalid_single_event_is_a_422_problem_with_field_errors(api, application):
     response = post(api, {"event_id": "x-1", "application_number": "E200000001", "kind": "stage"})
 
-    assert response.status_code == 200
-    (item,) = response.json()["results"]
-    assert item["result"] == "rejected"
+    body = assert_problem(response, 422)
+    item = body["result"]
+    assert (item["event_id"], item["result"]) == ("x-1", "rejected")
     assert set(item["errors"]) == {"occurred_at"}
+    assert set(body["errors"]) == {"occurred_at"}
+    assert body["detail"] == item["reason"] == "This event is not valid: see errors."
+    assert not StatusEvent.objects.exists()
+
+
+def test_a_single_event_that_ingestion_rejects_is_a_422_problem_with_the_reason(api, application):
+    response = post(api, stage_event("lost-1", number="E999999999"))
+
+    body = assert_problem(response, 422)
+    assert body["detail"] == "There is no application with this number."
+    assert body["result"] == {
+        "index": 0,
+        "event_id": "lost-1",
+        "result": "rejected",
+        "reason": "There is no application with this number.",
+    }
+    assert "errors" not in body
+    assert not StatusEvent.objects.exists()
+
+
+def test_a_single_event_with_an_unknown_stage_is_a_422(api, application):
+    response = post(api, stage_event("stage-1", stage="no_such_stage"))
+
+    body = assert_problem(response, 422)
+    assert body["result"]["result"] == "rejected"
+    assert body["detail"] == body["result"]["reason"]
+    assert not StatusEvent.objects.exists()
+
+
+def test_a_rejected_single_event_speaks_the_request_language(api, application):
+    response = post(api, stage_event("fr-3", number="E999999999"), **{"Accept-Language": "fr"})
+
+    body = assert_problem(response, 422)
+    assert body["detail"] == body["result"]["reason"] == "Il n'y a aucune demande portant ce numéro."
+    assert response["Content-Language"] == "fr"
+
+
+def test_a_batch_of_one_rejected_event_stays_a_200_with_counts(api, application):
+    response = post(api, {"events": [stage_event("lost-2", number="E999999999")]})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "results": [
+            {
+                "index": 0,
+                "event_id": "lost-2",
+                "result": "rejected",
+                "reason": "There is no application with this number.",
+            }
+        ],
+        "counts": {"applied": 0, "out_of_order": 0, "duplicate": 0, "rejected": 1},
+    }
+    assert not StatusEvent.objects.exists()
+
+
+def test_idempotency_key_replays_a_422_for_a_rejected_single_event(api, application):
+    event = stage_event("lost-3", number="E999999999")
+    first = post(api, event, **{"Idempotency-Key": "single-422"})
+    ApplicationFactory(number="E999999999")  # were it ingested again, it would now apply
+
+    second = post(api, event, **{"Idempotency-Key": "single-422"})
+
+    assert_problem(first, 422)
+    assert_problem(second, 422)
+    assert second.json() == first.json()
+    assert second["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
     assert not StatusEvent.objects.exists()
 
 
@@ -155,6 +223,7 @@ def test_the_same_event_twice_changes_nothing_and_notifies_once(api, application
 
     second = post(api, stage_event("once", state="waiting_on_client"))
 
+    assert first.status_code == second.status_code == 200
     assert first.json()["results"][0]["result"] == "applied"
     assert notifications > 0, "the linked applicant should have been told once"
     assert second.json()["results"][0]["result"] == "duplicate"
@@ -170,6 +239,7 @@ def test_an_older_event_joins_the_history_but_changes_nothing_and_tells_nobody(a
 
     response = post(api, stage_event("older", state="in_progress", days_ago=3))
 
+    assert response.status_code == 200
     (item,) = response.json()["results"]
     assert item["result"] == "out_of_order"
     assert item["reason"]

@@ -62,6 +62,17 @@ def test_the_events_body_is_one_event_or_a_batch(schema):
     assert batch["additionalProperties"] is False
 
 
+def test_the_events_422_documents_a_rejected_single_event(schema):
+    responses = schema["paths"]["/api/v1/events/"]["post"]["responses"]
+    unprocessable = responses["422"]
+    assert "single event" in unprocessable["description"]
+    problem = unprocessable["content"]["application/problem+json"]["schema"]
+    component = schema["components"]["schemas"][problem["$ref"].rsplit("/", 1)[1]]
+    assert component["properties"]["result"]["allOf"] == [{"$ref": "#/components/schemas/EventResult"}]
+    assert "result" not in component.get("required", [])
+    assert "Idempotent-Replayed" in unprocessable["headers"]
+
+
 def test_the_docs_page_has_no_inline_script_or_style(db):
     response = Client().get("/api/v1/docs/")
 
