@@ -13,13 +13,14 @@ from applications.services import LinkResult, application_link, application_unli
 from core.http import client_ip
 from processing_times.estimates import estimate_for_application
 from status_tracker.decisions import decision_summary_for_application
-from status_tracker.selectors import stages_for_application, timeline_for_application
+from status_tracker.selectors import client_status_for, stages_for_application, timeline_for_application
 
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    applications = applications_for_viewer(viewer=request.user)
-    return render(request, "applications/list.html", {"applications": applications})
+    applications = applications_for_viewer(viewer=request.user).select_related("decision")
+    rows = [(application, client_status_for(application=application)) for application in applications]
+    return render(request, "applications/list.html", {"rows": rows})
 
 
 @login_required
@@ -28,6 +29,7 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
     stages = stages_for_application(application=application)
     context = {
         "application": application,
+        "client_status": client_status_for(application=application),
         "stages": stages,
         "waiting_on_you": [row for row in stages if row.waiting_on_client],
         "events": timeline_for_application(application=application),

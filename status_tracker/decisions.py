@@ -88,9 +88,12 @@ def judicial_review_deadline(
 
 
 def decision_for_application(*, application: Application) -> Decision | None:
-    """The application's decision with its refusal grounds (two queries), or None."""
+    """The application's released decision with its refusal grounds (two queries), or None.
+
+    An unreleased decision is None here: the client sees nothing of it until it is released.
+    """
     return (
-        Decision.objects.filter(application=application)
+        Decision.objects.filter(application=application, released=True)
         .prefetch_related(Prefetch("grounds", queryset=RefusalGround.objects.order_by("code")))
         .first()
     )
@@ -150,7 +153,7 @@ class DecisionSummary:
 
 
 def decision_summary_for_application(*, application: Application) -> DecisionSummary | None:
-    """The decision page's content; None when the application has no decision yet.
+    """The decision page's content; None when the application has no released decision yet.
 
     Queries: the decision, its grounds, and (for a refusal) the holidays near the deadline.
     `application` must come with its program (as application_for_viewer gives it).

@@ -301,7 +301,7 @@ def _persist(reduced: _Reduced, events: Sequence[EventIn], loaded: _Loaded) -> N
         _write_decisions(reduced.latest_decision, events, loaded.grounds)
 
 
-DECISION_FIELDS = ["outcome", "decided_at", "made_in_canada", "officer_notes", "event", "updated_at"]
+DECISION_FIELDS = ["outcome", "decided_at", "made_in_canada", "officer_notes", "event", "released", "updated_at"]
 
 
 def _write_decisions(
@@ -319,6 +319,8 @@ def _write_decisions(
         decision.outcome, decision.decided_at = event.outcome, event.occurred_at
         decision.made_in_canada, decision.officer_notes = event.made_in_canada, event.notes
         decision.event, decision.updated_at = row, now
+        # A decision sent as not visible is made but not released; a later visible one releases it.
+        decision.released = event.visible_to_client
         (changed if decision.pk else new).append(decision)
         codes_by_decision.append((decision, event.grounds))
     Decision.objects.bulk_create(new)

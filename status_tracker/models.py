@@ -201,6 +201,10 @@ class Decision(models.Model):
     grounds = models.ManyToManyField(RefusalGround, verbose_name=_("refusal grounds"), blank=True, related_name="+")
     officer_notes = models.TextField(_("officer's notes, as released"), blank=True)
     event = models.ForeignKey(StatusEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # False while the decision is made but not yet released to the client (its event had
+    # visible_to_client=false): the client's pages show nothing of it until a later,
+    # visible decision event releases it. Staff and upstream see it either way.
+    released = models.BooleanField(_("released to the client"), default=True, db_default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

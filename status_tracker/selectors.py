@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from applications.models import Application, ProgramStage, Stage
-from status_tracker.models import StageProgress, StageState, StatusEvent
+from status_tracker.models import Decision, StageProgress, StageState, StatusEvent
 
 
 @dataclass(frozen=True)
@@ -49,4 +49,47 @@ def timeline_for_application(*, application: Application) -> QuerySet[StatusEven
         StatusEvent.objects.filter(application=application, visible_to_client=True)
         .select_related("stage")
         .order_by("-occurred_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class ClientStatus:
+    """The overall status as the client may see it: a decision not yet released does not show."""
+
+    status: str
+    outcome: str = ""
+    decided_on: datetime.date | None = None
+    decision: Decision | None = None  # the released decision, when there is one
+
+    @property
+    def closed(self) -> bool:
+        return self.status == Application.Status.CLOSED
+
+    @property
+    def status_label(self) -> str:
+        return str(Application.Status(self.status).label)
+
+    @property
+    def outcome_label(self) -> str:
+        return str(Application.Outcome(self.outcome).label) if self.outcome else ""
+
+
+def client_status_for(*, application: Application) -> ClientStatus:
+    """What the client's pages show as the file's status, outcome and decision date.
+
+    A file closed by an unreleased decision shows as still in progress, with no outcome
+    and no date, until a visible decision event releases it. Reads the decision of a
+    closed file once (none when it came with `select_related("decision")`).
+    """
+    if application.status != Application.Status.CLOSED:
+        return ClientStatus(status=application.status)
+    try:
+        decision: Decision | None = application.decision
+    except Decision.DoesNotExist:
+        # Closed before the portal kept decisions: the file's own outcome is all there is.
+        decision = None
+    if decision is not None and not decision.released:
+        return ClientStatus(status=Application.Status.IN_PROGRESS)
+    return ClientStatus(
+        status=application.status, outcome=application.outcome, decided_on=application.decided_on, decision=decision
     )

@@ -93,10 +93,18 @@ def record_decision(
     return Decision.objects.get(application=application)
 
 
-def ingest_event(*, application: Application, kind: str, occurred_at: datetime.datetime | None = None, **fields):
-    """Send one event about `application` through events_ingest (telling nobody); return the stored row.
+def ingest_event(
+    *,
+    application: Application,
+    kind: str,
+    occurred_at: datetime.datetime | None = None,
+    notify: bool = False,
+    **fields,
+):
+    """Send one event about `application` through events_ingest; return the stored row.
 
     `fields` are EventIn's (stage code, state, status, outcome, grounds, notes, message_en, message_fr...).
+    It tells nobody unless `notify` asks for the notification rows ingestion writes.
     """
     event = EventIn(
         event_id=fields.pop("source_id", None) or f"test-{uuid.uuid4().hex}",
@@ -105,7 +113,7 @@ def ingest_event(*, application: Application, kind: str, occurred_at: datetime.d
         kind=kind,
         **fields,
     )
-    (item,) = events_ingest(events=[event], notify=False)
+    (item,) = events_ingest(events=[event], notify=notify)
     if item.result not in (ItemResult.APPLIED, ItemResult.OUT_OF_ORDER):
         raise AssertionError(f"the event was not stored: {item.result} {item.reason}")
     application.refresh_from_db()

@@ -36,8 +36,8 @@ class RefusalGroundAdmin(admin.ModelAdmin):
 class DecisionAdmin(ReadOnlyAdmin):
     """Decisions are written only by ingestion: a wrong one is corrected from its application's page."""
 
-    list_display = ["application", "outcome", "decided_at", "made_in_canada", "updated_at"]
-    list_filter = ["outcome", "made_in_canada", "grounds"]
+    list_display = ["application", "outcome", "decided_at", "made_in_canada", "released", "updated_at"]
+    list_filter = ["outcome", "released", "made_in_canada", "grounds"]
     list_select_related = ["application"]
     search_fields = ["application__number"]
     date_hierarchy = "decided_at"
@@ -48,6 +48,7 @@ class DecisionAdmin(ReadOnlyAdmin):
         "made_in_canada",
         "grounds",
         "officer_notes",
+        "released",
         "event",
         "correction",
     ]

@@ -87,6 +87,10 @@ class UpstreamDecisionSerializer(serializers.Serializer):
     made_in_canada = serializers.BooleanField(allow_null=True)
     grounds = serializers.SerializerMethodField()
     officer_notes = serializers.CharField(allow_blank=True)
+    released = serializers.BooleanField(
+        help_text="False: decided but not yet released, so the client sees nothing of it; "
+        "a later decision event with visible_to_client true releases it."
+    )
 
     def get_grounds(self, decision: Decision) -> list[str]:
         return sorted(ground.code for ground in decision.grounds.all())

@@ -79,7 +79,15 @@ class EventInputSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Optional wording for the client in both languages; otherwise the portal's own is used."),
     )
-    visible_to_client = serializers.BooleanField(required=False, default=True)
+    visible_to_client = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text=_(
+            "Whether the client sees this event. For a decision: false = decided but not yet released "
+            "to the client (the file is closed, but the client sees nothing of the decision); send the "
+            "decision again with true to release it."
+        ),
+    )
 
     def validate_occurred_at(self, value: datetime.datetime) -> datetime.datetime:
         if value > timezone.now() + FUTURE_TOLERANCE:

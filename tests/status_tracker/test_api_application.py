@@ -180,6 +180,7 @@ def test_it_shows_the_decision_of_a_closed_application(api):
         "made_in_canada": True,
         "grounds": ["insufficient-funds", "travel-history"],
         "officer_notes": "Funds: [redacted].",
+        "released": True,
     }
     assert datetime.datetime.fromisoformat(body["decision"]["decided_at"]) == decided_at
     assert body["history"][0]["kind"] == "decision" and body["history"][0]["outcome"] == "refused"
