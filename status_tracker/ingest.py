@@ -1,6 +1,6 @@
 """Apply a batch of upstream events: store each once, move state forward, write the outbox.
 
-The API, the admin CSV import and `status_event_record` all come through
+The API, the admin CSV import, staff corrections and the demo all come through
 `events_ingest`. A batch costs a fixed number of queries whatever its size (plus a
 few per decision, which are rare): the work per event happens in memory between
 one read of everything the batch touches and one bulk write of what changed.

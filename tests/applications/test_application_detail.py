@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from applications.models import Stage
 from processing_times.figures import processing_times_snapshot
-from status_tracker.services import status_event_record
-from tests.factories import ApplicationFactory, link
+from tests.factories import ApplicationFactory, link, status_event_record
 
 
 def detail_url(application, language="en"):

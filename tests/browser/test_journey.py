@@ -8,9 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from applications.models import Stage
-from status_tracker.services import status_event_record
 from tests.browser.conftest import BROWSER_TEST, assert_accessible, screenshot, visit
-from tests.factories import ApplicationFactory, ClientFactory
+from tests.factories import ApplicationFactory, ClientFactory, status_event_record
 
 pytestmark = BROWSER_TEST
 

@@ -34,8 +34,7 @@ from status_tracker.models import (
     StageProgress,
     StatusEvent,
 )
-from status_tracker.services import status_event_record
-from tests.factories import ApplicationFactory, ClientFactory, UserFactory, link, record_decision
+from tests.factories import ApplicationFactory, ClientFactory, UserFactory, link, record_decision, status_event_record
 
 REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
 

@@ -10,8 +10,7 @@ from applications.models import Program, Stage
 from processing_times import figures as processing_times
 from processing_times.figures import percentile_cont, processing_times_snapshot
 from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
-from status_tracker.services import status_event_record
-from tests.factories import ApplicationFactory, ClientFactory, decisions_record
+from tests.factories import ApplicationFactory, ClientFactory, decisions_record, status_event_record
 
 AS_OF = datetime.date(2026, 11, 1)
 

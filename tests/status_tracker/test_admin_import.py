@@ -16,8 +16,7 @@ from notifications.models import Notification
 from status_tracker.admin.csv_import import CONFIRMATION_SALT
 from status_tracker.csv_import import COLUMNS, MAX_ROWS, CsvFileError, csv_rows_check, csv_rows_parse
 from status_tracker.models import StageProgress, StatusEvent
-from status_tracker.services import status_event_record
-from tests.factories import UserFactory
+from tests.factories import UserFactory, status_event_record
 
 IMPORT_URL = "admin:status_tracker_statusevent_import"
 CONFIRM_URL = "admin:status_tracker_statusevent_import_confirm"
