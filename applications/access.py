@@ -78,10 +78,6 @@ def visible_q(*, viewer, need: Need = Need.STATUS, prefix: str = "", include_sta
     return Q(pk__in=[])
 
 
-def needs_of(*, basis: Basis) -> frozenset[Need]:
-    return NEEDS_BY_BASIS[basis]
-
-
 def application_for_viewer(
     *, viewer, number: str, need: Need = Need.STATUS, request: HttpRequest | None = None
 ) -> Application:
