@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -105,7 +105,9 @@ def case_correct_view(request: HttpRequest, object_id: str) -> HttpResponse:
     """Show the correction form for one application and submit it through ingestion."""
     if not request.user.has_perm(CORRECT_PERMISSION):
         raise PermissionDenied
-    application = get_object_or_404(Application.objects.select_related("program", "client"), pk=object_id)
+    if not object_id.isdigit():
+        raise Http404
+    application = get_object_or_404(Application.objects.select_related("program", "client"), pk=int(object_id))
     initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
     form = CaseCorrectionForm(request.POST or None, application=application, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -156,3 +156,29 @@ def test_decisions_are_read_only_in_admin(admin_client, applicant_application):
     assert response.status_code == 200
     assert not response.context["adminform"].form.fields
     assert correct_url(applicant_application) in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "applicant", "other_applicant"])
+def test_people_who_are_not_staff_are_sent_to_sign_in_and_change_nothing(
+    client, request, persona, applicant_application
+):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    for response in (
+        client.get(correct_url(applicant_application)),
+        client.post(correct_url(applicant_application), correction()),
+    ):
+        assert response.status_code == 302
+        assert "/login/" in response["Location"]
+    applicant_application.refresh_from_db()
+    assert applicant_application.status == Application.Status.RECEIVED
+    assert not StatusEvent.objects.exists()
+
+
+def test_a_correction_for_a_file_that_does_not_exist_is_a_404(admin_client):
+    assert admin_client.get(reverse("admin:applications_application_correct", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("object_id", ["not-a-number", "99999999999999999999999", "-1"])
+def test_a_correction_address_that_is_not_a_file_id_is_a_404(admin_client, object_id):
+    assert admin_client.get(f"/en/admin/applications/application/{object_id}/correct/").status_code == 404
