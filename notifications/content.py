@@ -51,14 +51,18 @@ def unsubscribe_url(*, user_id: int, language: str) -> str:
         return absolute_url(reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=user_id)]))
 
 
-def _subject(*, kind: str, number: str) -> str:
+def _subject(*, kind: str, number: str, label: str = "") -> str:
     subjects = {
         Kind.STATUS_CHANGE: _("Update on your application %(number)s"),
         Kind.ACTION_REQUIRED: _("Action needed on your application %(number)s"),
         Kind.DECISION: _("A decision has been made on your application %(number)s"),
         Kind.OVERDUE: _("Your application %(number)s is taking longer than usual"),
+        Kind.ENQUIRY_RECEIPT: _("We received your enquiry %(label)s"),
+        Kind.ENQUIRY_CONFIRM: _("Confirm your email address to send your enquiry"),
+        Kind.ENQUIRY_ANSWERED: _("Your enquiry %(label)s has been answered"),
+        Kind.ENQUIRY_ALERT: _("Enquiry %(label)s needs attention"),
     }
-    return subjects[kind] % {"number": number}
+    return subjects[kind] % {"number": number, "label": label}
 
 
 def item_summary(*, kind: str) -> str:
@@ -69,6 +73,10 @@ def item_summary(*, kind: str) -> str:
         Kind.DECISION: _("A decision has been made."),
         Kind.OVERDUE: _("Your application is past the normal processing time."),
         Kind.DIGEST: _("Daily summary of your updates."),
+        Kind.ENQUIRY_RECEIPT: _("We received your enquiry."),
+        Kind.ENQUIRY_CONFIRM: _("Confirm your email address to send your enquiry."),
+        Kind.ENQUIRY_ANSWERED: _("Your enquiry has been answered."),
+        Kind.ENQUIRY_ALERT: _("An enquiry is close to or past its service standard."),
     }
     return summaries.get(kind, "")
 
@@ -110,6 +118,13 @@ def message_render(*, notification: Notification) -> Message:
                 status_url=absolute_url(reverse("applications:detail", kwargs={"number": application.number})),
                 quoted_message=email_quote(notification) if notification.channel == Channel.EMAIL else "",
             )
+        if notification.link_path:
+            # News about something other than an application (an enquiry): its page, in the message's language.
+            context.update(
+                label=notification.about_label,
+                link_url=absolute_url(f"/{language}/{notification.link_path.lstrip('/')}"),
+                quoted_message=notification.message if notification.message_in_email else "",
+            )
         if notification.kind == Kind.DIGEST:
             items = notification.items.select_related("application__program").order_by("created_at", "id")
             context["items"] = [
@@ -121,11 +136,15 @@ def message_render(*, notification: Notification) -> Message:
                 for item in items
             ]
         if notification.channel == Channel.EMAIL:
-            context["unsubscribe_url"] = unsubscribe_url(user_id=notification.recipient_id, language=language)
+            if notification.recipient_id is not None:
+                # A person without an account has nothing to unsubscribe from: they only get what they asked for.
+                context["unsubscribe_url"] = unsubscribe_url(user_id=notification.recipient_id, language=language)
             if notification.kind == Kind.DIGEST:
                 subject = _("Your daily summary of application updates")
             else:
-                subject = _subject(kind=notification.kind, number=context.get("number", ""))
+                subject = _subject(
+                    kind=notification.kind, number=context.get("number", ""), label=notification.about_label
+                )
         else:
             subject = ""
         body = render_to_string(f"notifications/{notification.channel}/{notification.kind}.txt", context)

@@ -11,6 +11,7 @@ KIND_LABELS = {
     Kind.ACTION_REQUIRED: _("When we need something from you"),
     Kind.DECISION: _("Decisions"),
     Kind.OVERDUE: _("When an application passes the normal processing time"),
+    Kind.ENQUIRY_ANSWERED: _("Answers to my enquiries"),
 }
 EMAIL_FIELDS = [f"email_{kind}" for kind in PREFERENCE_KINDS]
 SMS_FIELDS = [f"sms_{kind}" for kind in PREFERENCE_KINDS]

@@ -16,10 +16,17 @@ class Kind(models.TextChoices):
     DECISION = "decision", _("Decision")
     OVERDUE = "overdue", _("Outside normal processing time")
     DIGEST = "digest", _("Daily digest")
+    ENQUIRY_RECEIPT = "enquiry_receipt", _("Enquiry received")
+    ENQUIRY_CONFIRM = "enquiry_confirm", _("Confirm your email address")
+    ENQUIRY_ANSWERED = "enquiry_answered", _("Enquiry answered")
+    ENQUIRY_ALERT = "enquiry_alert", _("Enquiry at risk of missing its service standard")
 
 
 # The kinds a person can choose channels for (a digest is a way of delivering them).
-PREFERENCE_KINDS = [Kind.STATUS_CHANGE, Kind.ACTION_REQUIRED, Kind.DECISION, Kind.OVERDUE]
+PREFERENCE_KINDS = [Kind.STATUS_CHANGE, Kind.ACTION_REQUIRED, Kind.DECISION, Kind.OVERDUE, Kind.ENQUIRY_ANSWERED]
+# Sent by email whatever the preferences: the person just asked for them (a receipt, a confirmation link).
+TRANSACTIONAL_KINDS = [Kind.ENQUIRY_RECEIPT, Kind.ENQUIRY_CONFIRM]
+KIND_VALUES = [kind.value for kind in Kind]
 
 
 class Channel(models.TextChoices):
@@ -54,8 +61,15 @@ class Notification(Bilingual, models.Model):
     """
 
     reference = models.UUIDField(_("provider reference"), default=uuid.uuid4, unique=True, editable=False)
+    # Empty only for an email to a person without an account (an enquiry sent without signing in):
+    # then `address` is the whole recipient.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
     )
     application = models.ForeignKey(
         "applications.Application",
@@ -71,6 +85,10 @@ class Notification(Bilingual, models.Model):
     message_fr = models.TextField(_("message (French)"), blank=True, default="", db_default="")
     # Whether emails may quote that wording too; text messages never do.
     message_in_email = models.BooleanField(_("message may be quoted in emails"), default=False, db_default=False)
+    # For news about something other than an application (an enquiry): its label, such as a
+    # reference number, for the subject line, and the page to link to, below the language prefix.
+    about_label = models.CharField(_("about"), max_length=40, blank=True, default="", db_default="")
+    link_path = models.CharField(_("link"), max_length=300, blank=True, default="", db_default="")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
@@ -106,8 +124,17 @@ class Notification(Bilingual, models.Model):
                 name="notification_digest_once_a_day",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["status_change", "action_required", "decision", "overdue", "digest"]),
+                condition=Q(kind__in=KIND_VALUES),
                 name="notification_kind_known",
+            ),
+            models.UniqueConstraint(
+                fields=["address", "channel", "dedupe_key"],
+                condition=Q(recipient__isnull=True) & ~Q(dedupe_key=""),
+                name="notification_once_per_key_and_address",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | (Q(channel="email") & ~Q(address="")),
+                name="notification_recipient_or_address",
             ),
             models.CheckConstraint(
                 condition=Q(channel__in=["email", "sms", "in_app"]), name="notification_channel_known"
@@ -157,6 +184,10 @@ class NotificationPreference(models.Model):
     sms_action_required = models.BooleanField(_("SMS: action required"), default=False)
     sms_decision = models.BooleanField(_("SMS: decisions"), default=False)
     sms_overdue = models.BooleanField(_("SMS: outside normal processing time"), default=False)
+    email_enquiry_answered = models.BooleanField(_("email: enquiry answered"), default=True)
+    sms_enquiry_answered = models.BooleanField(_("SMS: enquiry answered"), default=False)
+    # Agents and supervisors: tickets close to or past their service standard.
+    email_enquiry_alert = models.BooleanField(_("email: enquiries at risk"), default=True)
     phone_number = models.CharField(_("mobile number for SMS"), max_length=16, blank=True)
     daily_digest = models.BooleanField(_("one daily email instead of one per change"), default=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -176,6 +207,8 @@ class NotificationPreference(models.Model):
 
     def wants(self, *, channel: str, kind: str) -> bool:
         if channel == Channel.IN_APP:
+            return True
+        if channel == Channel.EMAIL and kind in TRANSACTIONAL_KINDS:
             return True
         if channel == Channel.SMS and not self.phone_number:
             return False

@@ -27,7 +27,9 @@ class OutboundMessage:
     channel whatever the number of attempts, e.g. "status_event:<id>".
     """
 
-    recipient: Any  # an account (an AUTH_USER_MODEL instance; this app does not import the model)
+    # An account (an AUTH_USER_MODEL instance; this app does not import the model), or None for
+    # an email to a person without one: then `address` and `language` say where and how.
+    recipient: Any
     kind: str  # a notifications.models.Kind value: people choose channels per kind
     dedupe_key: str
     # The file the news is about: the centre hides it from anyone who may no longer see that file.
@@ -37,6 +39,13 @@ class OutboundMessage:
     message_fr: str = ""
     # Whether emails may quote the wording as well: never for decisions or officer's notes.
     message_in_email: bool = False
+    # For news about something other than an application (an enquiry): a label such as its
+    # reference number, and the path of its page below the language prefix ("enquiries/…/").
+    about_label: str = ""
+    link_path: str = ""
+    # Only for a recipient without an account.
+    address: str = ""
+    language: str = ""
 
 
 ROW_FIELDS = (
@@ -51,11 +60,34 @@ ROW_FIELDS = (
     "message_en",
     "message_fr",
     "message_in_email",
+    "about_label",
+    "link_path",
 )
 
 
 def _preferences_by_user(*, user_ids: set[int]) -> dict[int, NotificationPreference]:
     return {pref.user_id: pref for pref in NotificationPreference.objects.filter(user_id__in=user_ids)}
+
+
+def _extra(message: OutboundMessage) -> tuple:
+    return (message.message_in_email, message.about_label, message.link_path)
+
+
+def _address_row(message: OutboundMessage) -> tuple:
+    """The one email row for a person without an account (nothing else reaches them)."""
+    return (
+        None,
+        message.application_id,
+        message.kind,
+        Channel.EMAIL,
+        State.PENDING,
+        message.language or "en",
+        message.address,
+        message.dedupe_key,
+        message.message_en,
+        message.message_fr,
+        *_extra(message),
+    )
 
 
 def _channel_rows(message: OutboundMessage, preference: NotificationPreference) -> list[tuple]:
@@ -88,7 +120,7 @@ def _channel_rows(message: OutboundMessage, preference: NotificationPreference) 
                 message.dedupe_key,
                 message.message_en,
                 message.message_fr,
-                message.message_in_email,
+                *_extra(message),
             )
         )
     return rows
@@ -101,14 +133,16 @@ def outbox_write(*, messages: Iterable[OutboundMessage]) -> list[int]:
     insert. Rows that already exist (the same key for the same person and channel)
     are skipped by the database. Delivery is enqueued after commit.
     """
-    messages = [message for message in messages if message.recipient.is_active]
-    if not messages:
+    messages = list(messages)
+    anonymous = [_address_row(message) for message in messages if message.recipient is None and message.address]
+    messages = [message for message in messages if message.recipient is not None and message.recipient.is_active]
+    if not messages and not anonymous:
         return []
     preferences = _preferences_by_user(user_ids={message.recipient.pk for message in messages})
     default = NotificationPreference()
     # Plain tuples, not model instances: building and preparing 200+ Notification
     # objects per batch was a third of the ingestion time.
-    rows = [
+    rows = anonymous + [
         row for message in messages for row in _channel_rows(message, preferences.get(message.recipient.pk, default))
     ]
     if not rows:

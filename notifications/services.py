@@ -281,7 +281,15 @@ def notifications_mark_all_read(*, user) -> int:
 
 
 # The preference fields a person turns off with one click in an email.
-EMAIL_FIELDS_OFF = ["email_status_change", "email_action_required", "email_decision", "email_overdue", "daily_digest"]
+EMAIL_FIELDS_OFF = [
+    "email_status_change",
+    "email_action_required",
+    "email_decision",
+    "email_overdue",
+    "email_enquiry_answered",
+    "email_enquiry_alert",
+    "daily_digest",
+]
 
 
 def _preferences_change(*, user_id: int, values: dict) -> list[str]:

@@ -238,8 +238,26 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Documents clients send: never under a public URL. The file system by default (outside the
+# static and media roots), any S3-compatible store when DOCUMENTS_S3_BUCKET is set.
+DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "private-documents")
+DOCUMENTS_S3_BUCKET = env.str("DOCUMENTS_S3_BUCKET", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": DOCUMENTS_S3_BUCKET,
+                "endpoint_url": env.str("DOCUMENTS_S3_ENDPOINT_URL", default="") or None,
+                "default_acl": None,
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+        if DOCUMENTS_S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DOCUMENTS_ROOT}}
+    ),
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
@@ -341,6 +359,18 @@ NOTIFY_PROXY_URL = env.str("NOTIFY_PROXY_URL", default="")
 NOTIFICATION_CLAIM_LEASE_SECONDS = env.int("NOTIFICATION_CLAIM_LEASE_SECONDS", default=120)
 # Where a client is sent to ask about a file past normal processing time.
 ENQUIRY_URL = env.str("ENQUIRY_URL", default="https://ircc.canada.ca/english/contacts/web-form.asp")
+# Enquiries (enquiries/): the service clock runs on the office's business days.
+ENQUIRY_OFFICE_TIME_ZONE = env.str("ENQUIRY_OFFICE_TIME_ZONE", default="America/Toronto")
+ENQUIRY_MESSAGE_MAX_CHARS = env.int("ENQUIRY_MESSAGE_MAX_CHARS", default=5000)
+# Share of a ticket's standard used at which it is "at risk" and its agent and the supervisors are told.
+ENQUIRY_AT_RISK_SHARE = env.float("ENQUIRY_AT_RISK_SHARE", default=0.8)
+# An answered ticket with no word from the client for this many days closes itself.
+ENQUIRY_AUTO_CLOSE_DAYS = env.int("ENQUIRY_AUTO_CLOSE_DAYS", default=14)
+# Documents: per file, per submission, and how long attachments of closed tickets are kept.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+DOCUMENT_MAX_FILES = env.int("DOCUMENT_MAX_FILES", default=10)
+DOCUMENT_RETENTION_DAYS = env.int("DOCUMENT_RETENTION_DAYS", default=90)
+
 # Files with no event for this many days appear in admin's stalled-files list.
 STALLED_AFTER_DAYS = env.int("STALLED_AFTER_DAYS", default=60)
 

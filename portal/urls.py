@@ -21,5 +21,9 @@ urlpatterns += i18n_patterns(
     path("applications/", include("applications.urls")),
     path("processing-times/", include("processing_times.urls")),
     path("notifications/", include("notifications.urls")),
+    path("enquiries/", include("enquiries.urls.client")),
+    path("documents/", include("enquiries.urls.documents")),
+    path("agents/", include("enquiries.urls.agents")),
+    path("service-performance/", include("enquiries.urls.performance")),
     path("admin/", admin.site.urls),
 )

@@ -26,6 +26,7 @@ def test_saving_the_form_records_who_changed_which_fields(client, applicant):
             "email_status_change": "on",
             "email_action_required": "on",
             "email_overdue": "on",
+            "email_enquiry_answered": "on",
             "phone_number": "613-555-0199",
             "sms_decision": "on",
         },
@@ -77,6 +78,8 @@ def test_the_unsubscribe_link_records_the_emails_it_turned_off_without_an_actor(
         "daily_digest",
         "email_action_required",
         "email_decision",
+        "email_enquiry_alert",
+        "email_enquiry_answered",
         "email_status_change",
     ]
     client.post(unsubscribe_url(applicant))
@@ -102,6 +105,8 @@ def test_a_change_made_in_admin_is_audited_with_the_staff_member(client, admin_u
         "email_status_change": "on",
         "email_action_required": "on",
         "email_decision": "on",
+        "email_enquiry_answered": "on",
+        "email_enquiry_alert": "on",
         "phone_number": "",
         "daily_digest": "on",
     }

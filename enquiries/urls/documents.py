@@ -1,0 +1,5 @@
+"""URLs: documents (filled in by the part of the enquiries issue that owns them)."""
+
+app_name = "documents"
+
+urlpatterns: list = []
