@@ -16,6 +16,9 @@ class AuditAction(models.TextChoices):
     API_TOKEN_REVOKED = "api_token_revoked", _("Service token revoked")
     CASE_CORRECTED = "case_corrected", _("Status or decision corrected by staff")
     PREFERENCES_CHANGED = "preferences_changed", _("Notification preferences changed")
+    TICKET_READ = "ticket_read", _("Enquiry read by staff")
+    DOCUMENT_READ = "document_read", _("Document opened by someone other than its sender")
+    DOCUMENT_DELETED = "document_deleted", _("Document deleted")
 
 
 AUDIT_ACTIONS = [value for value, _label in AuditAction.choices]

@@ -25,5 +25,6 @@ urlpatterns += i18n_patterns(
     path("documents/", include("enquiries.urls.documents")),
     path("agents/", include("enquiries.urls.agents")),
     path("service-performance/", include("enquiries.urls.performance")),
+    path("survey/", include("enquiries.urls.survey")),
     path("admin/", admin.site.urls),
 )

@@ -1,0 +1,113 @@
+"""Who may see which enquiry: clients their own, agents the queues of their topics, supervisors all.
+
+Built on applications.access: a client's enquiry about an application shows only
+while the client may still see that application (unlinking hides it with the rest
+of the file), and what an agent opens of the application goes through
+`application_for_viewer`, so the read is audited like any staff read. Anything a
+viewer may not see is a 404. Every staff view of a ticket is written to the audit.
+
+Agents and supervisors are active staff accounts in the *Agent* or *Supervisor*
+group; the workspace additionally requires two-step verification (enquiries.views.agents).
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from applications.access import Need, visible_q
+from core.audit import audit_record
+from core.models import AuditAction
+from enquiries.models import Ticket, TicketState
+from enquiries.references import reference_normalize
+
+AGENT_GROUP = "Agent"
+SUPERVISOR_GROUP = "Supervisor"
+TICKET_SUBJECT = "enquiry"
+
+
+def _groups(user) -> set[str]:
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+        return set()
+    cached = getattr(user, "_enquiry_groups", None)
+    if cached is None:
+        cached = set(user.groups.filter(name__in=[AGENT_GROUP, SUPERVISOR_GROUP]).values_list("name", flat=True))
+        user._enquiry_groups = cached
+    return cached
+
+
+def is_supervisor(user) -> bool:
+    return SUPERVISOR_GROUP in _groups(user)
+
+
+def is_agent(user) -> bool:
+    """An agent or a supervisor: someone who works the queue."""
+    return bool(_groups(user))
+
+
+def client_tickets_q(*, viewer) -> Q:
+    """The viewer's own enquiries, those about a file only while they may still see that file."""
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        return Q(pk__in=[])
+    files = visible_q(viewer=viewer, need=Need.STATUS, prefix="application__", include_staff=False)
+    return Q(account=viewer) & (Q(application__isnull=True) | files)
+
+
+def tickets_for_client(*, viewer) -> QuerySet[Ticket]:
+    """The viewer's enquiries (spam and merged ones included: they were sent, and say what became of them)."""
+    return Ticket.objects.filter(client_tickets_q(viewer=viewer)).exclude(state=TicketState.UNCONFIRMED)
+
+
+def ticket_for_client(*, viewer, reference: str) -> Ticket:
+    canonical = reference_normalize(reference)
+    if canonical is None:
+        raise Http404
+    ticket = (
+        tickets_for_client(viewer=viewer)
+        .select_related("topic", "application__program")
+        .filter(reference=canonical)
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def agent_tickets_q(*, viewer) -> Q:
+    """The tickets an agent may work: their topics' queues; a supervisor every queue."""
+    if is_supervisor(viewer):
+        return Q()
+    if is_agent(viewer):
+        return Q(topic__agents=viewer)
+    return Q(pk__in=[])
+
+
+def tickets_for_agent(*, viewer) -> QuerySet[Ticket]:
+    if not is_agent(viewer):
+        return Ticket.objects.none()
+    return Ticket.objects.filter(agent_tickets_q(viewer=viewer)).exclude(state=TicketState.UNCONFIRMED)
+
+
+def ticket_for_agent(*, viewer, reference: str, request: HttpRequest | None = None, audit: bool = True) -> Ticket:
+    """The ticket if the viewer works its queue, else Http404; the view is written to the audit."""
+    canonical = reference_normalize(reference)
+    if canonical is None or not is_agent(viewer):
+        raise Http404
+    ticket = (
+        tickets_for_agent(viewer=viewer)
+        .select_related("topic", "application__program", "application__current_stage", "assigned_to", "account")
+        .filter(reference=canonical)
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    if audit:
+        audit_record(
+            action=AuditAction.TICKET_READ,
+            actor=viewer,
+            subject_type=TICKET_SUBJECT,
+            subject_id=ticket.pk,
+            case_number=ticket.application.number if ticket.application else "",
+            basis="supervisor" if is_supervisor(viewer) else "agent",
+            request=request,
+            extra={"reference": ticket.reference},
+        )
+    return ticket
