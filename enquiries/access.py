@@ -10,6 +10,7 @@ Agents and supervisors are active staff accounts in the *Agent* or *Supervisor*
 group; the workspace additionally requires two-step verification (enquiries.views.agents).
 """
 
+from allauth.account.authentication import get_authentication_records
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -41,6 +42,17 @@ def is_supervisor(user) -> bool:
 def is_agent(user) -> bool:
     """An agent or a supervisor: someone who works the queue."""
     return bool(_groups(user))
+
+
+def signed_in_with_second_step(request: HttpRequest) -> bool:
+    """Whether this session's sign-in used two-step verification (allauth records each method used)."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def agent_verified(request: HttpRequest) -> bool:
+    """An agent or supervisor who signed in with two-step verification: the only way into the workspace."""
+    return is_agent(request.user) and signed_in_with_second_step(request)
 
 
 def client_tickets_q(*, viewer) -> Q:
