@@ -110,6 +110,8 @@ def message_render(*, notification: Notification) -> Message:
             "centre_url": absolute_url(reverse("notifications:centre")),
             "enquiry_url": settings.ENQUIRY_URL,
         }
+        if notification.kind.startswith("enquiry_"):
+            context["enquiries_url"] = absolute_url(reverse("enquiries:list"))
         application = notification.application
         if application is not None:
             context.update(
