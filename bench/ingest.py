@@ -71,6 +71,7 @@ from bench.server import HOST, ServerConfig, free_port, git_commit, gunicorn_run
 from notifications.models import Channel, Notification, NotificationPreference, State  # noqa: E402
 from portal.models import User  # noqa: E402
 from status_tracker.api_clients import api_client_create  # noqa: E402
+from status_tracker.models import ApiScope  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
 EVENTS_PATH = "/api/v1/events/"
@@ -259,7 +260,7 @@ def history_reset() -> str:
     with connection.cursor() as cursor:
         for table in ("applications_application", "status_tracker_statusevent", "notifications_notification"):
             cursor.execute(f"VACUUM (ANALYZE) {table}")
-    _client, token = api_client_create(name="Ingest benchmark", actor=None)
+    _client, token = api_client_create(name="Ingest benchmark", actor=None, scopes=ApiScope.values)
     return token
 
 

@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     CASE_UNLINKED = "case_unlinked", _("Application unlinked from an account")
     API_TOKEN_CREATED = "api_token_created", _("Service token created")
     API_TOKEN_REVOKED = "api_token_revoked", _("Service token revoked")
+    API_TOKEN_SCOPES_CHANGED = "api_token_scopes", _("Service token scopes changed")
     CASE_CORRECTED = "case_corrected", _("Status or decision corrected by staff")
     PREFERENCES_CHANGED = "preferences_changed", _("Notification preferences changed")
     TICKET_READ = "ticket_read", _("Enquiry read by staff")

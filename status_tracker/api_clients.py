@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.models import AuditAction
-from status_tracker.models import ApiClient
+from status_tracker.models import DEFAULT_SCOPES, ApiClient, ApiScope
 
 TOKEN_NAMESPACE = "csp"  # noqa: S105 (a fixed label in front of every token, not a secret)
 PREFIX_LENGTH = 8
@@ -22,6 +22,18 @@ AUDIT_SUBJECT = "api_client"
 
 class ApiClientNameTaken(Exception):
     pass
+
+
+class UnknownScope(ValueError):
+    pass
+
+
+def scopes_clean(scopes) -> list[str]:
+    """The scopes as stored: known values only, each once, in a fixed order; the default when none are given."""
+    asked = set(scopes or DEFAULT_SCOPES)
+    if unknown := sorted(asked - set(ApiScope.values)):
+        raise UnknownScope(", ".join(unknown))
+    return [scope for scope in ApiScope.values if scope in asked]
 
 
 def token_digest(*, token: str) -> str:
@@ -37,25 +49,30 @@ def _token_audit(action: AuditAction, client: ApiClient, *, actor, actor_label: 
         subject_type=AUDIT_SUBJECT,
         subject_id=client.pk,
         request=request,
-        extra={"name": client.name, "token_prefix": client.token_prefix},
+        extra={"name": client.name, "token_prefix": client.token_prefix, "scopes": list(client.scopes or [])},
     )
 
 
 def api_client_create(
-    *, name: str, actor, actor_label: str = "", request: HttpRequest | None = None
+    *, name: str, actor, actor_label: str = "", scopes=None, request: HttpRequest | None = None
 ) -> tuple[ApiClient, str]:
     """Make a client and its token; return both. The token cannot be recovered later.
 
     `actor` is the staff member who asked, or None (then `actor_label` says who did).
+    `scopes` are ApiScope values; none given means only status:read.
     """
     name = name.strip()
+    scopes = scopes_clean(scopes)
     prefix = secrets.token_hex(PREFIX_LENGTH // 2)
     token = f"{TOKEN_NAMESPACE}_{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
         try:
             with transaction.atomic():
                 client = ApiClient.objects.create(
-                    name=name, token_prefix=f"{TOKEN_NAMESPACE}_{prefix}", token_hash=token_digest(token=token)
+                    name=name,
+                    token_prefix=f"{TOKEN_NAMESPACE}_{prefix}",
+                    token_hash=token_digest(token=token),
+                    scopes=scopes,
                 )
         except IntegrityError as error:
             # token_hash is unique too, but 256 random bits do not collide: this is the name.
@@ -76,3 +93,28 @@ def api_client_revoke(
             )
     api_client.refresh_from_db(fields=["revoked_at"])
     return bool(updated)
+
+
+def api_client_scopes_change(
+    *, api_client: ApiClient, scopes, actor, actor_label: str = "", request: HttpRequest | None = None
+) -> bool:
+    """Give the client exactly `scopes` (at least one); audited. False when nothing changed."""
+    scopes = scopes_clean(scopes)
+    with transaction.atomic():
+        client = ApiClient.objects.select_for_update().get(pk=api_client.pk)
+        if client.scopes == scopes:
+            return False
+        before = list(client.scopes or [])
+        client.scopes = scopes
+        client.save(update_fields=["scopes"])
+        audit_record(
+            action=AuditAction.API_TOKEN_SCOPES_CHANGED,
+            actor=actor,
+            actor_label=actor_label,
+            subject_type=AUDIT_SUBJECT,
+            subject_id=client.pk,
+            request=request,
+            extra={"name": client.name, "token_prefix": client.token_prefix, "before": before, "after": scopes},
+        )
+    api_client.scopes = scopes
+    return True

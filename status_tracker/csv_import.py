@@ -211,7 +211,10 @@ def csv_rows_check(*, rows: Sequence[CsvRow]) -> list[RowCheck]:
                 check.errors = _flatten(serializer.errors)
         checks.append(check)
     event_ids = [check.event.event_id for check in checks if check.event]
-    stored = set(StatusEvent.objects.filter(source_id__in=event_ids).values_list("source_id", flat=True))
+    # Imported rows are entered by a person, like corrections: their ids live in the namespace of no client.
+    stored = set(
+        StatusEvent.objects.filter(api_client__isnull=True, source_id__in=event_ids).values_list("source_id", flat=True)
+    )
     seen: set[str] = set()
     for check in checks:
         if check.event:

@@ -127,7 +127,7 @@ def _first_of_each_id(events: Sequence[EventIn], results: list) -> list[int]:
     return list(first_index.values())
 
 
-def _load(events: list[EventIn]) -> _Loaded:
+def _load(events: list[EventIn], api_client) -> _Loaded:
     """One read of each kind of row the events name: a fixed number of queries for any batch."""
     # Locking the applications in id order serialises concurrent batches that touch
     # the same file without deadlocks.
@@ -138,10 +138,11 @@ def _load(events: list[EventIn]) -> _Loaded:
         .order_by("pk")
         .only(*APPLICATION_COLUMNS)
     }
+    # Event ids are unique per sending client: another system's id is not a duplicate of ours.
     seen_before = set(
-        StatusEvent.objects.filter(source_id__in=[event.event_id for event in events]).values_list(
-            "source_id", flat=True
-        )
+        StatusEvent.objects.filter(
+            api_client=api_client, source_id__in=[event.event_id for event in events]
+        ).values_list("source_id", flat=True)
     )
     stage_codes = {event.stage for event in events if event.stage}
     stages = {stage.code: stage for stage in Stage.objects.filter(code__in=stage_codes)} if stage_codes else {}
@@ -358,7 +359,7 @@ def _ingest(events: Sequence[EventIn], *, api_client: ApiClient | None, notify: 
     candidates = _first_of_each_id(events, results)
     if not candidates:
         return _finished(results)
-    loaded = _load([events[index] for index in candidates])
+    loaded = _load([events[index] for index in candidates], api_client)
     accepted = _reject(events, candidates, loaded, results)
     if not accepted:
         return _finished(results)

@@ -54,7 +54,9 @@ class StatusEvent(Bilingual, models.Model):
     occurred_at = models.DateTimeField(_("occurred at"))
     message_en = models.TextField(_("message (English)"))
     message_fr = models.TextField(_("message (French)"))
-    source_id = models.CharField(_("upstream event id"), max_length=64, unique=True)
+    # Unique per sending client (two upstream systems may use the same ids); the events a person
+    # entered (corrections, CSV import: no client) share one namespace of their own.
+    source_id = models.CharField(_("upstream event id"), max_length=64)
     visible_to_client = models.BooleanField(_("visible to the client"), default=True)
     # False when the event was older than the state it would have changed: it joins
     # the history but changed nothing and told nobody.
@@ -62,7 +64,8 @@ class StatusEvent(Bilingual, models.Model):
     api_client = models.ForeignKey(
         "status_tracker.ApiClient",
         verbose_name=_("sent by"),
-        on_delete=models.SET_NULL,
+        # Clients are revoked, never deleted: their events keep both the sender and the id namespace.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="events",
@@ -82,6 +85,10 @@ class StatusEvent(Bilingual, models.Model):
             models.Index(fields=["application", "stage", "-occurred_at"], name="event_application_stage_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["api_client", "source_id"], name="event_id_once_per_client"),
+            models.UniqueConstraint(
+                fields=["source_id"], condition=Q(api_client__isnull=True), name="event_id_once_without_client"
+            ),
             models.CheckConstraint(condition=Q(state__in=[*STAGE_STATE_VALUES, ""]), name="event_state_known"),
             models.CheckConstraint(condition=Q(kind__in=EVENT_KIND_VALUES), name="event_kind_known"),
             models.CheckConstraint(
@@ -135,11 +142,25 @@ class StageProgress(models.Model):
         return f"{self.stage.code}: {self.get_state_display()}"
 
 
+class ApiScope(models.TextChoices):
+    """What a service token may do; each endpoint names the one it needs."""
+
+    EVENTS_WRITE = "events:write", _("Send status events and decisions")
+    STATUS_READ = "status:read", _("Read an application's status and history")
+    DECISIONS_READ = "decisions:read", _("Read decisions, their grounds and the officer's notes")
+    DOCUMENTS_READ = "documents:read", _("Read the documents clients sent")
+
+
+# A new token may only read status unless more is asked for: the least that is still useful.
+DEFAULT_SCOPES = [ApiScope.STATUS_READ]
+
+
 class ApiClient(models.Model):
     """An upstream system allowed to call the upstream API with a bearer token.
 
     Only a SHA-256 digest of the token is stored; the token itself is shown once,
-    when it is made. A revoked client's token stops working at once.
+    when it is made. A revoked client's token stops working at once. `scopes` lists
+    the ApiScope values it was given.
     """
 
     name = models.CharField(_("name"), max_length=80, unique=True)
@@ -148,6 +169,7 @@ class ApiClient(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("API client")
@@ -160,6 +182,9 @@ class ApiClient(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])
 
 
 class RefusalGround(Bilingual, models.Model):

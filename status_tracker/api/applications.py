@@ -15,7 +15,7 @@ from applications.models import Application
 from core.api.problems import PROBLEM_CONTENT_TYPE, problem_schema
 from processing_times.estimates import Estimate, estimate_for_application
 from status_tracker.api.authentication import IsUpstreamClient, ServiceTokenAuthentication
-from status_tracker.models import Decision, StatusEvent
+from status_tracker.models import ApiScope, Decision, StatusEvent
 from status_tracker.selectors import StageRow, stages_for_application, timeline_for_application
 
 MAX_APPLICATION_NUMBER_LENGTH = 20
@@ -31,7 +31,10 @@ class UpstreamView:
 
 
 def application_for_upstream(*, api_client, number: str) -> UpstreamView:
-    """Everything the portal shows about one application, in a fixed number of queries (at most 7)."""
+    """Everything the portal shows about one application, in a fixed number of queries (at most 7).
+
+    The decision (its grounds and the officer's notes) only for a token with the decisions:read scope.
+    """
     number = normalize_application_number(number)
     if not number or len(number) > MAX_APPLICATION_NUMBER_LENGTH or "\x00" in number:
         raise exceptions.NotFound(_("There is no application with this number."))
@@ -40,7 +43,7 @@ def application_for_upstream(*, api_client, number: str) -> UpstreamView:
     except Http404:
         raise exceptions.NotFound(_("There is no application with this number.")) from None
     try:
-        decision = application.decision
+        decision = application.decision if api_client.has_scope(ApiScope.DECISIONS_READ) else None
     except Decision.DoesNotExist:
         decision = None
     return UpstreamView(
@@ -163,12 +166,14 @@ class UpstreamApplicationSerializer(serializers.Serializer):
 class ApplicationForUpstreamApi(APIView):
     authentication_classes = [ServiceTokenAuthentication]
     permission_classes = [IsUpstreamClient]
+    required_scope = ApiScope.STATUS_READ
 
     @extend_schema(
         operation_id="application_for_upstream",
         summary="What the portal shows for one application",
         description="For reconciliation: the status, every stage, the client-visible history, "
-        "the decision and the personal estimate, as the portal shows them.",
+        "the decision and the personal estimate, as the portal shows them. Needs the status:read scope; "
+        "`decision` is null unless the token also has decisions:read.",
         tags=["upstream"],
         parameters=[
             OpenApiParameter(
@@ -181,6 +186,7 @@ class ApplicationForUpstreamApi(APIView):
         responses={
             200: UpstreamApplicationSerializer,
             (401, PROBLEM_CONTENT_TYPE): problem_schema("No token, or a token that is unknown or revoked."),
+            (403, PROBLEM_CONTENT_TYPE): problem_schema("The token does not have the status:read scope."),
             (404, PROBLEM_CONTENT_TYPE): problem_schema("There is no application with this number."),
         },
     )

@@ -56,12 +56,22 @@ class ServiceTokenAuthentication(BaseAuthentication):
 
 
 class IsUpstreamClient(BasePermission):
-    """Only requests that carried a live service token; a signed-in person, even staff, is refused."""
+    """Only requests that carried a live service token; a signed-in person, even staff, is refused.
+
+    A view that names `required_scope` also needs a token given that scope (403 otherwise).
+    """
 
     def has_permission(self, request, view) -> bool:
-        return isinstance(request.successful_authenticator, ServiceTokenAuthentication) and isinstance(
-            request.auth, ApiClient
-        )
+        if not (
+            isinstance(request.successful_authenticator, ServiceTokenAuthentication)
+            and isinstance(request.auth, ApiClient)
+        ):
+            return False
+        scope = getattr(view, "required_scope", None)
+        if scope and not request.auth.has_scope(scope):
+            self.message = _("This token does not have the %(scope)s scope this endpoint needs.") % {"scope": scope}
+            return False
+        return True
 
 
 class ServiceTokenScheme(OpenApiAuthenticationExtension):
@@ -74,6 +84,10 @@ class ServiceTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "A service-account token made with `python manage.py create_api_client NAME` "
-            "or in admin, sent as `Authorization: Bearer <token>`.",
+            "description": "A service-account token made with `python manage.py create_api_client NAME "
+            "--scope SCOPE …` or in admin, sent as `Authorization: Bearer <token>`. Each token carries scopes: "
+            "`events:write` (send events), `status:read` (read status and history), `decisions:read` "
+            "(decisions, grounds and officer's notes in the read-back), `documents:read` (documents clients "
+            "sent). A new token gets only `status:read` unless more is asked for. A call outside the token's "
+            "scopes answers 403.",
         }

@@ -20,7 +20,7 @@ from status_tracker.api.authentication import IsUpstreamClient, ServiceTokenAuth
 from status_tracker.api.serializers import EventInputSerializer
 from status_tracker.events import EventIn
 from status_tracker.ingest import ItemResult, events_ingest
-from status_tracker.models import ApiClient
+from status_tracker.models import ApiClient, ApiScope
 
 MAX_EVENTS = 1000
 
@@ -212,6 +212,7 @@ EVENTS_SCHEMA = extend_schema(
             "The body is not JSON, not an event or a batch, has no events or more than 1,000."
         ),
         (401, PROBLEM_CONTENT_TYPE): problem_schema("No token, or a token that is unknown or revoked."),
+        (403, PROBLEM_CONTENT_TYPE): problem_schema("The token does not have the events:write scope."),
         (413, PROBLEM_CONTENT_TYPE): problem_schema("The body is larger than 8 MiB."),
         (415, PROBLEM_CONTENT_TYPE): problem_schema("The body is not application/json."),
         (422, PROBLEM_CONTENT_TYPE): OpenApiResponse(
@@ -232,6 +233,7 @@ EVENTS_SCHEMA = extend_schema(
 class EventsIngestApi(APIView):
     authentication_classes = [ServiceTokenAuthentication]
     permission_classes = [IsUpstreamClient]
+    required_scope = ApiScope.EVENTS_WRITE
     parser_classes = [BoundedJSONParser]
 
     @EVENTS_SCHEMA

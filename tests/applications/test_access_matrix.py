@@ -20,7 +20,7 @@ from notifications.services import Outcome, notifications_deliver_many
 from status_tracker.api_clients import api_client_create, api_client_revoke
 from status_tracker.events import EventIn
 from status_tracker.ingest import ItemResult, events_ingest
-from status_tracker.models import EventKind
+from status_tracker.models import ApiScope, EventKind
 from tests.factories import ApplicationFactory, UserFactory, link
 
 PERSONAS = ["anonymous", "owner", "other_applicant", "staff", "staff_without_permission", "former_owner"]
@@ -138,7 +138,7 @@ def test_the_upstream_read_back_answers_only_live_service_tokens(case, who, expe
     if who == "signed-in staff":
         client.force_login(people["staff"])
     elif who in ("service token", "revoked token"):
-        api_client, token = api_client_create(name=f"gcms {who}", actor=None)
+        api_client, token = api_client_create(name=f"gcms {who}", actor=None, scopes=ApiScope.values)
         if who == "revoked token":
             api_client_revoke(api_client=api_client, actor=None)
         headers["Authorization"] = f"Bearer {token}"

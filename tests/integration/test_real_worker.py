@@ -23,7 +23,7 @@ from django.utils import timezone
 from notifications.models import Channel, Notification, NotificationPreference, State
 from notifications.services import notifications_sweep
 from status_tracker.api_clients import api_client_create
-from status_tracker.models import StatusEvent
+from status_tracker.models import ApiScope, StatusEvent
 from tests.factories import ApplicationFactory, UserFactory, link
 from tests.integration.conftest import celery_publishing_to, free_port, redis_server
 from tests.notifications_support import running_fake_notify
@@ -194,7 +194,7 @@ def assert_each_row_delivered_once(store) -> None:
 
 @pytest.fixture
 def api_token(db):
-    _client, token = api_client_create(name="Case processing system", actor=None)
+    _client, token = api_client_create(name="Case processing system", actor=None, scopes=ApiScope.values)
     return token
 
 

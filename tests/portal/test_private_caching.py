@@ -4,6 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from status_tracker.api_clients import api_client_create
+from status_tracker.models import ApiScope
 
 
 def cache_control(response) -> set[str]:
@@ -23,7 +24,7 @@ def test_a_signed_in_case_page_is_private_and_not_stored(client, applicant, appl
 
 
 def test_the_upstream_read_back_is_not_stored(db, applicant_application):
-    _api_client, token = api_client_create(name="gcms", actor=None)
+    _api_client, token = api_client_create(name="gcms", actor=None, scopes=ApiScope.values)
     response = Client().get(
         f"/api/v1/applications/{applicant_application.number}/", headers={"Authorization": f"Bearer {token}"}
     )

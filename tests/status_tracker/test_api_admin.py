@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from core.models import AuditAction, AuditEvent
 from status_tracker.api_clients import api_client_create, token_digest
 from status_tracker.models import ApiClient
 from tests.factories import ApplicationFactory
@@ -20,18 +21,19 @@ def admin_browser(admin_user):
     return browser
 
 
-def test_the_add_form_asks_only_for_a_name(admin_browser):
+def test_the_add_form_asks_for_a_name_and_scopes_and_offers_only_status_reading(admin_browser):
     response = admin_browser.get(ADD)
 
     assert response.status_code == 200
     form = response.context["adminform"].form
-    assert list(form.fields) == ["name"]
+    assert list(form.fields) == ["name", "scopes"]
+    assert list(form.fields["scopes"].initial) == ["status:read"]
 
 
 def test_adding_shows_the_token_once_and_it_works(admin_browser):
     ApplicationFactory(number="E600000001")
 
-    response = admin_browser.post(ADD, {"name": "gcms-admin"}, follow=True)
+    response = admin_browser.post(ADD, {"name": "gcms-admin", "scopes": ["status:read"]}, follow=True)
 
     assert response.status_code == 200
     client = ApiClient.objects.get(name="gcms-admin")
@@ -54,21 +56,39 @@ def test_adding_shows_the_token_once_and_it_works(admin_browser):
 def test_a_duplicate_name_is_a_form_error(admin_browser):
     api_client_create(name="taken", actor=None)
 
-    response = admin_browser.post(ADD, {"name": "taken"})
+    response = admin_browser.post(ADD, {"name": "taken", "scopes": ["status:read"]})
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["name"]
     assert ApiClient.objects.count() == 1
 
 
-def test_the_client_page_edits_nothing(admin_browser):
+def test_the_client_page_edits_only_the_scopes_and_audits_the_change(admin_browser, admin_user):
     client, _token = api_client_create(name="fixed", actor=None)
 
-    admin_browser.post(f"{CHANGELIST}{client.pk}/change/", {"name": "renamed", "token_hash": "0" * 64})
+    admin_browser.post(
+        f"{CHANGELIST}{client.pk}/change/",
+        {"name": "renamed", "token_hash": "0" * 64, "scopes": ["events:write", "status:read"]},
+    )
 
     client.refresh_from_db()
     assert (client.name, client.token_hash) != ("renamed", "0" * 64)
     assert client.name == "fixed"
+    assert client.scopes == ["events:write", "status:read"]
+    audit = AuditEvent.objects.get(action=AuditAction.API_TOKEN_SCOPES_CHANGED)
+    assert audit.actor == admin_user
+    assert (audit.extra["before"], audit.extra["after"]) == (["status:read"], ["events:write", "status:read"])
+
+
+def test_a_client_cannot_be_left_without_any_scope(admin_browser):
+    client, _token = api_client_create(name="fixed", actor=None)
+
+    response = admin_browser.post(f"{CHANGELIST}{client.pk}/change/", {"scopes": []})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["scopes"]
+    client.refresh_from_db()
+    assert client.scopes == ["status:read"]
 
 
 def test_the_revoke_action_stops_the_selected_tokens(admin_browser):
@@ -96,7 +116,7 @@ def test_staff_without_permission_cannot_see_clients(staff_user):
 
 
 def test_the_new_token_never_travels_in_a_cookie(admin_browser):
-    response = admin_browser.post(ADD, {"name": "gcms-cookie"})
+    response = admin_browser.post(ADD, {"name": "gcms-cookie", "scopes": ["status:read"]})
     assert response.status_code == 302
     assert "messages" not in response.cookies
     page = admin_browser.get(response["Location"])

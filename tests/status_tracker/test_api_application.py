@@ -15,6 +15,7 @@ from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapsho
 from status_tracker.api_clients import api_client_create, api_client_revoke
 from status_tracker.events import EventIn
 from status_tracker.ingest import events_ingest
+from status_tracker.models import ApiScope
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api(db):
-    _client, token = api_client_create(name="gcms", actor=None)
+    _client, token = api_client_create(name="gcms", actor=None, scopes=ApiScope.values)
     return Client(headers={"Authorization": f"Bearer {token}"})
 
 
@@ -234,9 +235,9 @@ def test_the_query_count_does_not_grow_with_the_history(api):
 
 
 def test_the_access_function_lets_only_a_live_service_client_read_a_file(open_application):
-    live, _token = api_client_create(name="case processing", actor=None)
+    live, _token = api_client_create(name="case processing", actor=None, scopes=ApiScope.values)
     assert application_for_api_client(api_client=live, number=open_application.number.lower()) == open_application
-    revoked, _token = api_client_create(name="retired system", actor=None)
+    revoked, _token = api_client_create(name="retired system", actor=None, scopes=ApiScope.values)
     api_client_revoke(api_client=revoked, actor=None)
     for api_client in (None, revoked):
         with pytest.raises(Http404):

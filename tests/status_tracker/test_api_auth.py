@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from status_tracker.api_clients import api_client_create, api_client_revoke, token_digest
-from status_tracker.models import ApiClient, StatusEvent
+from status_tracker.models import ApiClient, ApiScope, StatusEvent
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +23,13 @@ def application(db):
 
 @pytest.fixture
 def live_token(db):
-    _client, token = api_client_create(name="gcms", actor=None)
+    _client, token = api_client_create(name="gcms", actor=None, scopes=ApiScope.values)
     return token
 
 
 @pytest.fixture
 def revoked_token(db):
-    client, token = api_client_create(name="retired", actor=None)
+    client, token = api_client_create(name="retired", actor=None, scopes=ApiScope.values)
     api_client_revoke(api_client=client, actor=None)
     return token
 
@@ -145,7 +145,7 @@ def test_last_used_is_written_at_most_once_a_minute(application, live_token, dja
 
 
 def test_revoking_takes_effect_on_the_next_request(application):
-    client, token = api_client_create(name="soon-gone", actor=None)
+    client, token = api_client_create(name="soon-gone", actor=None, scopes=ApiScope.values)
     browser = Client(headers={"Authorization": f"Bearer {token}"})
     assert call(browser, "application").status_code == 200
 

@@ -14,7 +14,7 @@ from core.api.parsers import MAX_BODY_BYTES
 from core.models import IdempotencyRecord
 from notifications.models import Notification
 from status_tracker.api_clients import api_client_create
-from status_tracker.models import StageProgress, StatusEvent
+from status_tracker.models import ApiScope, StageProgress, StatusEvent
 from tests.factories import ApplicationFactory, link
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ URL = "/api/v1/events/"
 
 @pytest.fixture
 def upstream(db):
-    client, token = api_client_create(name="gcms", actor=None)
+    client, token = api_client_create(name="gcms", actor=None, scopes=ApiScope.values)
     return client, token
 
 
@@ -391,7 +391,7 @@ def test_the_same_key_with_another_body_is_a_422(api, application):
 
 def test_keys_belong_to_one_client(api, application):
     post(api, stage_event("own-1"), **{"Idempotency-Key": "shared-key"})
-    _other, other_token = api_client_create(name="other-system", actor=None)
+    _other, other_token = api_client_create(name="other-system", actor=None, scopes=ApiScope.values)
     other = Client(headers={"Authorization": f"Bearer {other_token}"})
 
     response = post(other, stage_event("own-2"), **{"Idempotency-Key": "shared-key"})

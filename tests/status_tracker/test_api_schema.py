@@ -11,7 +11,7 @@ from django.test import Client
 from core.models import IdempotencyRecord
 from status_tracker.api import events as events_api
 from status_tracker.api_clients import api_client_create
-from status_tracker.models import StatusEvent
+from status_tracker.models import ApiScope, StatusEvent
 from tests.factories import ApplicationFactory
 
 SCHEMA = "/api/v1/schema/?format=json"
@@ -26,8 +26,8 @@ def schema(db):
 
 def test_every_operation_documents_its_problem_responses(schema):
     expected = {
-        ("post", "/api/v1/events/"): {"200", "400", "401", "413", "415", "422"},
-        ("get", "/api/v1/applications/{number}/"): {"200", "401", "404"},
+        ("post", "/api/v1/events/"): {"200", "400", "401", "403", "413", "415", "422"},
+        ("get", "/api/v1/applications/{number}/"): {"200", "401", "403", "404"},
         ("get", "/api/v1/processing-times/"): {"200", "400", "404"},
     }
     found = {
@@ -99,7 +99,7 @@ def test_an_unknown_api_address_is_a_404_problem_even_for_a_post(db, path):
 
 @pytest.mark.parametrize("method", ["get", "put", "delete", "patch"])
 def test_other_methods_on_events_are_a_405_problem(db, method):
-    _client, token = api_client_create(name="gcms", actor=None)
+    _client, token = api_client_create(name="gcms", actor=None, scopes=ApiScope.values)
 
     response = getattr(Client(), method)("/api/v1/events/", headers={"Authorization": f"Bearer {token}"})
 
@@ -117,7 +117,7 @@ def test_an_unacceptable_accept_header_is_a_406_problem(db):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_uses_of_a_key_ingest_once(monkeypatch, reference_programs):
     ApplicationFactory(number="E700000001")
-    _client, token = api_client_create(name="gcms", actor=None)
+    _client, token = api_client_create(name="gcms", actor=None, scopes=ApiScope.values)
     body = (
         '{"event_id": "race-1", "application_number": "E700000001", '
         '"occurred_at": "2026-01-05T10:00:00Z", "kind": "stage", "stage": "biometrics", "state": "in_progress"}'

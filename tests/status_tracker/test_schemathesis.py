@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from status_tracker.api_clients import api_client_create, api_client_revoke
-from status_tracker.models import StatusEvent
+from status_tracker.models import ApiScope, StatusEvent
 from tests.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -77,7 +77,7 @@ def credentials(role: str, request) -> tuple[dict, dict]:
     if role == "anonymous":
         return {}, {}
     if role in ("service_token", "revoked_token"):
-        client, token = api_client_create(name=role, actor=None)
+        client, token = api_client_create(name=role, actor=None, scopes=ApiScope.values)
         if role == "revoked_token":
             api_client_revoke(api_client=client, actor=None)
         return {"Authorization": f"Bearer {token}"}, {}

@@ -15,7 +15,7 @@ from django.utils import timezone
 from applications.models import Application
 from notifications.models import Kind, Notification
 from status_tracker.api_clients import api_client_create
-from status_tracker.models import Decision, EventKind, RefusalGround
+from status_tracker.models import ApiScope, Decision, EventKind, RefusalGround
 from tests.factories import ingest_event
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +142,7 @@ def test_a_later_unreleased_decision_hides_the_released_one_until_it_is_released
 
 
 def test_the_upstream_read_back_says_whether_it_is_released(unreleased):
-    _api_client, token = api_client_create(name="gcms", actor=None)
+    _api_client, token = api_client_create(name="gcms", actor=None, scopes=ApiScope.values)
     api = Client(headers={"Authorization": f"Bearer {token}"})
     url = f"/api/v1/applications/{unreleased.number}/"
     body = api.get(url).json()

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from status_tracker.api_clients import ApiClientNameTaken, api_client_create, api_client_revoke
-from status_tracker.models import ApiClient
+from status_tracker.api_clients import ApiClientNameTaken, UnknownScope, api_client_create, api_client_revoke
+from status_tracker.models import ApiClient, ApiScope
 
 # Who the audit trail names for a change made here: no account stands behind a shell.
 ACTOR_LABEL = "manage.py create_api_client"
@@ -15,8 +15,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("name", help="A name that says which system uses the token, e.g. gcms-production.")
         parser.add_argument("--revoke", action="store_true", help="Revoke the client with this name instead.")
+        parser.add_argument(
+            "--scope",
+            action="append",
+            dest="scopes",
+            metavar="SCOPE",
+            help=f"What the token may do, once per scope: {', '.join(ApiScope.values)}. "
+            "Without any, the token may only read status (status:read).",
+        )
 
-    def handle(self, *args, name: str, revoke: bool = False, **options):
+    def handle(self, *args, name: str, revoke: bool = False, scopes=None, **options):
         name = name.strip()
         if not name:
             raise CommandError("Give the client a name.")
@@ -33,11 +41,16 @@ class Command(BaseCommand):
             self.stdout.write(f"Revoked {name!r}: its token stops working now.")
             return
         try:
-            client, token = api_client_create(name=name, actor=None, actor_label=ACTOR_LABEL)
+            client, token = api_client_create(name=name, actor=None, actor_label=ACTOR_LABEL, scopes=scopes)
+        except UnknownScope as error:
+            raise CommandError(f"Unknown scope: {error}. Choose among {', '.join(ApiScope.values)}.") from None
         except ApiClientNameTaken:
             raise CommandError(
                 f"An API client named {name!r} already exists. Choose another name, or revoke it first "
                 "with --revoke and create the new one under a new name."
             ) from None
-        self.stderr.write(f"Created API client {client.name!r}. Its token is shown only now; store it safely:")
+        self.stderr.write(
+            f"Created API client {client.name!r} with scopes {' '.join(client.scopes)}. "
+            "Its token is shown only now; store it safely:"
+        )
         self.stdout.write(token)
