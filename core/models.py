@@ -117,3 +117,26 @@ class Holiday(Bilingual, models.Model):
     @property
     def name(self) -> str:
         return self.localized("name")
+
+
+class RateCounter(models.Model):
+    """A rate-limit window's count, kept here only while the cache (Redis) cannot be reached.
+
+    core.ratelimit counts in the cache; when the cache fails it counts here instead, so
+    a limit never silently switches off. Old windows are deleted as new ones start.
+    """
+
+    scope = models.CharField(_("limit"), max_length=40)
+    key = models.CharField(_("who"), max_length=80)
+    window_start = models.DateTimeField(_("window start"))
+    count = models.PositiveIntegerField(_("requests"), default=0)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "window_start"], name="rate_counter_once_per_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} {self.window_start:%H:%M} = {self.count}"

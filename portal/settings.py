@@ -374,6 +374,9 @@ DOCUMENT_RETENTION_DAYS = env.int("DOCUMENT_RETENTION_DAYS", default=90)
 # Files with no event for this many days appear in admin's stalled-files list.
 STALLED_AFTER_DAYS = env.int("STALLED_AFTER_DAYS", default=60)
 
+# Upstream API: requests per service token per minute, then 429 with Retry-After.
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+
 # Linking an application to an account: lockout thresholds within 24 hours.
 LINK_MAX_FAILURES_PER_APPLICATION = env.int("LINK_MAX_FAILURES_PER_APPLICATION", default=5)
 LINK_MAX_FAILURES_PER_ACCOUNT = env.int("LINK_MAX_FAILURES_PER_ACCOUNT", default=10)

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from applications.access import application_for_api_client, normalize_application_number
 from applications.models import Application
 from core.api.problems import PROBLEM_CONTENT_TYPE, problem_schema
+from core.api.throttling import ServiceTokenRateThrottle
 from processing_times.estimates import Estimate, estimate_for_application
 from status_tracker.api.authentication import IsUpstreamClient, ServiceTokenAuthentication
 from status_tracker.models import ApiScope, Decision, StatusEvent
@@ -167,6 +168,7 @@ class ApplicationForUpstreamApi(APIView):
     authentication_classes = [ServiceTokenAuthentication]
     permission_classes = [IsUpstreamClient]
     required_scope = ApiScope.STATUS_READ
+    throttle_classes = [ServiceTokenRateThrottle]
 
     @extend_schema(
         operation_id="application_for_upstream",
@@ -187,6 +189,9 @@ class ApplicationForUpstreamApi(APIView):
             200: UpstreamApplicationSerializer,
             (401, PROBLEM_CONTENT_TYPE): problem_schema("No token, or a token that is unknown or revoked."),
             (403, PROBLEM_CONTENT_TYPE): problem_schema("The token does not have the status:read scope."),
+            (429, PROBLEM_CONTENT_TYPE): problem_schema(
+                "More requests than the token's limit per minute (600 by default); Retry-After says when to resume."
+            ),
             (404, PROBLEM_CONTENT_TYPE): problem_schema("There is no application with this number."),
         },
     )

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from core.api.idempotency import IDEMPOTENCY_PARAMETERS, idempotency_key_from, idempotent_response
 from core.api.parsers import BoundedJSONParser
 from core.api.problems import PROBLEM_CONTENT_TYPE, ProblemSerializer, printable, problem_body, problem_schema
+from core.api.throttling import ServiceTokenRateThrottle
 from status_tracker.api.authentication import IsUpstreamClient, ServiceTokenAuthentication
 from status_tracker.api.serializers import EventInputSerializer
 from status_tracker.events import EventIn
@@ -213,6 +214,9 @@ EVENTS_SCHEMA = extend_schema(
         ),
         (401, PROBLEM_CONTENT_TYPE): problem_schema("No token, or a token that is unknown or revoked."),
         (403, PROBLEM_CONTENT_TYPE): problem_schema("The token does not have the events:write scope."),
+        (429, PROBLEM_CONTENT_TYPE): problem_schema(
+            "More requests than the token's limit per minute (600 by default); Retry-After says when to resume."
+        ),
         (413, PROBLEM_CONTENT_TYPE): problem_schema("The body is larger than 8 MiB."),
         (415, PROBLEM_CONTENT_TYPE): problem_schema("The body is not application/json."),
         (422, PROBLEM_CONTENT_TYPE): OpenApiResponse(
@@ -234,6 +238,7 @@ class EventsIngestApi(APIView):
     authentication_classes = [ServiceTokenAuthentication]
     permission_classes = [IsUpstreamClient]
     required_scope = ApiScope.EVENTS_WRITE
+    throttle_classes = [ServiceTokenRateThrottle]
     parser_classes = [BoundedJSONParser]
 
     @EVENTS_SCHEMA

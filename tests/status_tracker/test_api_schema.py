@@ -26,8 +26,8 @@ def schema(db):
 
 def test_every_operation_documents_its_problem_responses(schema):
     expected = {
-        ("post", "/api/v1/events/"): {"200", "400", "401", "403", "413", "415", "422"},
-        ("get", "/api/v1/applications/{number}/"): {"200", "401", "403", "404"},
+        ("post", "/api/v1/events/"): {"200", "400", "401", "403", "413", "429", "415", "422"},
+        ("get", "/api/v1/applications/{number}/"): {"200", "401", "403", "404", "429"},
         ("get", "/api/v1/processing-times/"): {"200", "400", "404"},
     }
     found = {
