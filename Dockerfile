@@ -18,10 +18,19 @@ COPY . .
 RUN test ! -e demo
 
 # Hashed, compressed static files for whitenoise. The secret is a build-time dummy:
-# settings refuse to start without one when DEBUG is off, and nothing is signed here.
+# settings refuse to start without one (and without every service address) when DEBUG
+# is off; nothing is signed or connected to here.
 RUN DJANGO_DEBUG=false \
     DJANGO_SECRET_KEY=collectstatic-build-only-dummy-not-used-at-run-time \
     DJANGO_ALLOWED_HOSTS=localhost \
+    PORTAL_SITE_URL=https://build.invalid \
+    DATABASE_URL=postgres://build@db.invalid/portal \
+    REDIS_URL=redis://redis.invalid:6379/0 \
+    EMAIL_URL=smtp://smtp.invalid:25 \
+    NOTIFY_BASE_URL=https://notify.invalid \
+    NOTIFY_API_KEY=build-only \
+    NOTIFY_TEMPLATE_EMAIL_EN=build NOTIFY_TEMPLATE_EMAIL_FR=build \
+    NOTIFY_TEMPLATE_SMS_EN=build NOTIFY_TEMPLATE_SMS_FR=build \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --no-create-home --uid 10001 portal

@@ -9,6 +9,15 @@ import os
 os.environ["DJANGO_DEBUG"] = "false"
 os.environ["DJANGO_SECRET_KEY"] = "bench-only-secret-key-never-used-outside-the-benchmark-0123456789"
 os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+# Production settings insist on these; the benchmark replaces the database and talks to the
+# local GC Notify stand-in (started by the ingestion benchmark at NOTIFY_BASE_URL).
+os.environ.setdefault("PORTAL_SITE_URL", "http://127.0.0.1:8000")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
+os.environ.setdefault("EMAIL_URL", "consolemail://")
+os.environ.setdefault("NOTIFY_BASE_URL", "http://127.0.0.1:6012")
+os.environ.setdefault("NOTIFY_API_KEY", "bench-key")
+for variable, template in (("EMAIL_EN", "1"), ("EMAIL_FR", "2"), ("SMS_EN", "3"), ("SMS_FR", "4")):
+    os.environ.setdefault(f"NOTIFY_TEMPLATE_{variable}", f"aaaaaaaa-0000-4000-8000-00000000000{template}")
 os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"
 os.environ["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")

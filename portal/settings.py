@@ -1,8 +1,10 @@
 """Settings for the case-status portal, read from the environment.
 
-Every value has a safe default for local development; production sets
-DJANGO_DEBUG=false and must then provide a real secret key and allowed hosts.
-A malformed value stops start-up with an error rather than being guessed at.
+Production is the default: with DJANGO_DEBUG unset or false, start-up stops with a
+message naming every missing secret and service address (see PRODUCTION_REQUIRED).
+Development is the explicit opt-in, DJANGO_DEBUG=true (scripts/run, scripts/test and
+.env.example set it), and then every value has a local default. A malformed value
+stops start-up with an error rather than being guessed at.
 """
 
 from pathlib import Path
@@ -31,12 +33,31 @@ def strict_bool(name: str, *, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
 
 
-DEBUG = strict_bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false.")
-    SECRET_KEY = "development-only-key-not-for-production-use-0123456789"  # noqa: S105
+DEBUG = strict_bool("DJANGO_DEBUG", default=False)
+
+# Without these, production would sign links with a published key, print password-reset
+# links to the log, send through the development GC Notify stand-in or link emails to
+# 127.0.0.1. Each must be set explicitly when DJANGO_DEBUG is false.
+PRODUCTION_REQUIRED = (
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "PORTAL_SITE_URL",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "NOTIFY_BASE_URL",
+    "NOTIFY_API_KEY",
+    "NOTIFY_TEMPLATE_EMAIL_EN",
+    "NOTIFY_TEMPLATE_EMAIL_FR",
+    "NOTIFY_TEMPLATE_SMS_EN",
+    "NOTIFY_TEMPLATE_SMS_FR",
+)
+if not DEBUG and (missing := [name for name in PRODUCTION_REQUIRED if not env.str(name, default="").strip()]):
+    raise ImproperlyConfigured(
+        f"DJANGO_DEBUG is false (production), but these are not set: {', '.join(missing)}. "
+        "Set each one, or set DJANGO_DEBUG=true for development."
+    )
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or "development-only-key-not-for-production-use-0123456789"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("PORTAL_SITE_URL", default="http://127.0.0.1:8000")

@@ -18,7 +18,32 @@ SETTINGS_VARS = (
     "DATABASE_URL",
     "REDIS_URL",
     "PORTAL_DEMO_ENABLED",
+    "PORTAL_SITE_URL",
+    "EMAIL_URL",
+    "NOTIFY_BASE_URL",
+    "NOTIFY_API_KEY",
+    "NOTIFY_TEMPLATE_EMAIL_EN",
+    "NOTIFY_TEMPLATE_EMAIL_FR",
+    "NOTIFY_TEMPLATE_SMS_EN",
+    "NOTIFY_TEMPLATE_SMS_FR",
 )
+
+# Everything production needs, with harmless values: a test removes one to see start-up refuse.
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "test-only-secret-" + "x7Kq2" * 10,
+    "DJANGO_ALLOWED_HOSTS": "portal.example",
+    "PORTAL_SITE_URL": "https://portal.example",
+    "DATABASE_URL": "postgres://portal:secret@db.internal:5432/portal",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example:587",
+    "NOTIFY_BASE_URL": "https://api.notification.canada.ca",
+    "NOTIFY_API_KEY": "portal-11111111-1111-4111-8111-111111111111-22222222-2222-4222-8222-222222222222",
+    "NOTIFY_TEMPLATE_EMAIL_EN": "bbbbbbbb-0000-4000-8000-000000000001",
+    "NOTIFY_TEMPLATE_EMAIL_FR": "bbbbbbbb-0000-4000-8000-000000000002",
+    "NOTIFY_TEMPLATE_SMS_EN": "bbbbbbbb-0000-4000-8000-000000000003",
+    "NOTIFY_TEMPLATE_SMS_FR": "bbbbbbbb-0000-4000-8000-000000000004",
+}
 
 # Sets up Django ignoring any .env file; prints {"error", "message"} when start-up refuses.
 PREAMBLE = """

@@ -7,14 +7,9 @@ tests/portal/test_settings_env.py); no database is touched.
 import ast
 from pathlib import Path
 
-from tests.settings_probe import settings_probe
+from tests.settings_probe import PRODUCTION, settings_probe
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {
-    "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "test-only-secret-" + "x7Kq2" * 10,
-    "DJANGO_ALLOWED_HOSTS": "portal.example",
-}
 # Code outside demo/, tests/ and bench/ that may import it: none.
 ALLOWED_IMPORTERS: set[Path] = set()
 
@@ -48,7 +43,7 @@ def test_a_staging_demo_installs_it_when_asked():
 
 
 def test_development_installs_it():
-    loaded = load_settings()
+    loaded = load_settings(DJANGO_DEBUG="true")
     assert "demo" in loaded["INSTALLED_APPS"]
     assert loaded["seed_demo"]
 

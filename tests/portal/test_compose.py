@@ -114,8 +114,17 @@ def test_app_services_get_the_required_environment(services, name):
     assert urlsplit(env["DATABASE_URL"]).hostname == "db"
     assert urlsplit(env["DATABASE_URL"]).scheme in {"postgres", "postgresql"}
     assert urlsplit(env["REDIS_URL"]).hostname == "redis"
-    # No usable default secret: compose stops with a message when it is unset.
-    assert re.fullmatch(r"\$\{DJANGO_SECRET_KEY:\?[^}]+\}", env["DJANGO_SECRET_KEY"])
+    # No usable default secret or address: compose stops with a message naming what is unset.
+    for variable in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "PORTAL_SITE_URL", "EMAIL_URL", "NOTIFY_API_KEY"):
+        assert re.fullmatch(rf"\$\{{{variable}:\?[^}}]+\}}", env[variable]), variable
+
+
+def test_compose_gives_every_variable_production_requires():
+    from tests.settings_probe import PRODUCTION
+
+    for name in APP_SERVICES:
+        env = environment(yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"][name])
+        assert set(PRODUCTION) <= set(env), sorted(set(PRODUCTION) - set(env))
 
 
 @pytest.mark.parametrize("name", APP_SERVICES)
