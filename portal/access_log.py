@@ -1,9 +1,9 @@
 """Gunicorn's access log without the secrets that travel in URLs.
 
 Password-reset keys, unsubscribe tokens, survey links and email-confirmation links
-put a credential in the path: anyone who reads the log could use it. The request
-line, path, query string and referrer are logged with each such segment replaced
-by `[masked]`. Used with `gunicorn --logger-class portal.access_log.MaskingLogger`.
+put a credential in the path: anyone who reads the log could use it. Every text
+field of a log line (request line, path, query, referrer, headers) is written with
+each such segment replaced by `[masked]`. Used with `gunicorn --logger-class portal.access_log.MaskingLogger`.
 """
 
 import re
