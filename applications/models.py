@@ -260,13 +260,15 @@ class ApplicationLink(models.Model):
 
 
 class LinkAttempt(models.Model):
-    """Audit of every link, failed link, refused (locked) link and unlink."""
+    """Audit of every link, failed link, refused (locked) link and unlink, and of every
+    identification of a person without an account (an enquiry), which shares the counters."""
 
     class Result(models.TextChoices):
         LINKED = "linked", _("Linked")
         MISMATCH = "mismatch", _("Identifiers did not match")
         LOCKED = "locked", _("Refused while locked")
         UNLINKED = "unlinked", _("Unlinked")
+        IDENTIFIED = "identified", _("Identified for an enquiry without an account")
 
     # The audit outlives the account: deleting a user keeps their attempts.
     account = models.ForeignKey(
@@ -287,10 +289,17 @@ class LinkAttempt(models.Model):
         indexes = [
             models.Index(fields=["application_number", "result", "created_at"], name="link_attempt_number_idx"),
             models.Index(fields=["account", "result", "created_at"], name="link_attempt_account_idx"),
+            # Without an account, failures are counted per address (applications.services).
+            models.Index(
+                fields=["ip_address", "result", "created_at"],
+                name="link_attempt_guest_idx",
+                condition=Q(account__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(result__in=["linked", "mismatch", "locked", "unlinked"]), name="link_attempt_result_known"
+                condition=Q(result__in=["linked", "mismatch", "locked", "unlinked", "identified"]),
+                name="link_attempt_result_known",
             ),
         ]
 

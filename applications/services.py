@@ -5,6 +5,7 @@ import enum
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from applications.access import normalize_application_number
@@ -19,6 +20,7 @@ class LinkResult(enum.Enum):
     LINKED = "linked"
     MISMATCH = "mismatch"
     LOCKED = "locked"
+    IDENTIFIED = "identified"  # a person without an account proved who they are (an enquiry)
 
 
 def _digits(text: str) -> str:
@@ -47,14 +49,15 @@ def _is_locked(*, scope: str, key: str, now: datetime.datetime) -> bool:
     return LinkLock.objects.filter(scope=scope, key=key, locked_until__gt=now).exists()
 
 
-def _lock_if_over_limit(*, account, number: str, now: datetime.datetime) -> None:
+def _lock_if_over_limit(*, number: str, now: datetime.datetime, tried_by: Q, tried_by_key: str) -> None:
+    """Lock the number, and whoever tried (`tried_by` filters their attempts), once past the limits."""
     window_start = now - datetime.timedelta(hours=settings.LINK_LOCK_HOURS)
     locked_until = now + datetime.timedelta(hours=settings.LINK_LOCK_HOURS)
     failures = LinkAttempt.objects.filter(result=LinkAttempt.Result.MISMATCH, created_at__gt=window_start)
     if failures.filter(application_number=number).count() >= settings.LINK_MAX_FAILURES_PER_APPLICATION:
         LinkLock.objects.create(scope=LinkLock.Scope.APPLICATION, key=number, locked_until=locked_until)
-    if failures.filter(account=account).count() >= settings.LINK_MAX_FAILURES_PER_ACCOUNT:
-        LinkLock.objects.create(scope=LinkLock.Scope.ACCOUNT, key=str(account.pk), locked_until=locked_until)
+    if failures.filter(tried_by).count() >= settings.LINK_MAX_FAILURES_PER_ACCOUNT:
+        LinkLock.objects.create(scope=LinkLock.Scope.ACCOUNT, key=tried_by_key, locked_until=locked_until)
 
 
 def _may_link(*, account, application: Application, **identifiers) -> bool:
@@ -131,7 +134,7 @@ def application_link(
                 result=LinkAttempt.Result.MISMATCH,
                 ip_address=ip_address,
             )
-            _lock_if_over_limit(account=account, number=number, now=now)
+            _lock_if_over_limit(number=number, now=now, tried_by=Q(account=account), tried_by_key=str(account.pk))
             return LinkResult.MISMATCH, None
 
         _link_grant(account=account, application=application, ip_address=ip_address)
@@ -143,6 +146,67 @@ def application_link(
             ip_address=ip_address,
         )
         return LinkResult.LINKED, application
+
+
+# Without an account, the IP address a person writes from stands in for the account in the counters and locks.
+UNKNOWN_ADDRESS_KEY = "unknown"
+
+
+def application_identify_guest(
+    *,
+    application_number: str,
+    uci: str = "",
+    family_name: str = "",
+    date_of_birth: datetime.date | None = None,
+    country_of_birth: str = "",
+    ip_address: str | None = None,
+) -> tuple[LinkResult, Application | None]:
+    """The application, when a person without an account names it with its client's identifiers.
+
+    For an enquiry sent without signing in: the same identifiers as linking, and the same
+    counters. Failures count per application number (whoever tried, linking included) and
+    per IP address, where linking counts per account; past either limit both are refused
+    until the lock ends. Every try is recorded; a number that does not exist is a
+    mismatch like any other, so the answer never tells whether it exists.
+    """
+    number = normalize_application_number(application_number)[:40]
+    address_key = ip_address or UNKNOWN_ADDRESS_KEY
+    tried_by = Q(account__isnull=True) & (Q(ip_address=ip_address) if ip_address else Q(ip_address__isnull=True))
+    with transaction.atomic():
+        names_lock(f"link:number:{number}", f"link:address:{address_key}")
+        now = timezone.now()
+        if _is_locked(scope=LinkLock.Scope.ACCOUNT, key=address_key, now=now) or _is_locked(
+            scope=LinkLock.Scope.APPLICATION, key=number, now=now
+        ):
+            LinkAttempt.objects.create(
+                application_number=number, result=LinkAttempt.Result.LOCKED, ip_address=ip_address
+            )
+            return LinkResult.LOCKED, None
+
+        application = Application.objects.select_related("client").filter(number=number).first()
+        if application is None or not _identifiers_match(
+            client=application.client,
+            uci=uci,
+            family_name=family_name,
+            date_of_birth=date_of_birth,
+            country_of_birth=country_of_birth,
+        ):
+            LinkAttempt.objects.create(
+                application_number=number,
+                application=application,
+                result=LinkAttempt.Result.MISMATCH,
+                ip_address=ip_address,
+            )
+            _lock_if_over_limit(number=number, now=now, tried_by=tried_by, tried_by_key=address_key)
+            return LinkResult.MISMATCH, None
+
+        LinkAttempt.objects.create(
+            application_number=number,
+            application=application,
+            result=LinkAttempt.Result.IDENTIFIED,
+            ip_address=ip_address,
+        )
+        return LinkResult.IDENTIFIED, application
 
 
 def application_unlink(*, account, application: Application, ip_address: str | None = None, actor=None) -> None:

@@ -205,6 +205,8 @@ class Ticket(models.Model):
     first_answer_business_days = models.PositiveIntegerField(_("business days to first answer"), null=True, blank=True)
     answered_at = models.DateTimeField(_("last answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The one-time key of the form that sent it: the same form sent twice makes one ticket.
+    submission_key = models.CharField(_("form key"), max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -245,6 +247,9 @@ class Ticket(models.Model):
                 condition=~Q(state="merged") | Q(merged_into__isnull=False), name="ticket_merged_has_target"
             ),
             models.CheckConstraint(condition=Q(service_standard_days__gt=0), name="ticket_standard_positive"),
+            models.UniqueConstraint(
+                fields=["submission_key"], condition=~Q(submission_key=""), name="ticket_submitted_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -448,12 +453,19 @@ class Deflection(models.Model):
     account = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.SET_NULL, null=True, blank=True
     )
+    # The one-time key of the page that offered the button: pressing it twice counts once.
+    submission_key = models.CharField(_("form key"), max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("question answered by the page")
         verbose_name_plural = _("questions answered by the page")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"], condition=~Q(submission_key=""), name="deflection_counted_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic_id} {self.created_at:%Y-%m-%d}"

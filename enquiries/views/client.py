@@ -1,0 +1,308 @@
+"""The client's pages: ask a question (answer first, ask second), the way in without an account
+and its email confirmation, my enquiries, and one enquiry with its conversation and a reply."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from applications.access import Need, applications_for_viewer
+from applications.models import Application
+from applications.services import LinkResult, application_identify_guest
+from core.http import client_ip
+from enquiries.access import ticket_for_client
+from enquiries.client_forms import (
+    NO_APPLICATION,
+    DeflectionForm,
+    EnquiryChoiceForm,
+    EnquiryForm,
+    GuestEnquiryForm,
+    ReplyForm,
+)
+from enquiries.client_selectors import (
+    answer_first_for,
+    changes_for_client,
+    client_tickets_page,
+    conversation_for_client,
+    due_date_for,
+    open_duplicates_for,
+    state_words,
+    ticket_sent_with_key,
+)
+from enquiries.crisis import crisis_banners, topics_offered
+from enquiries.models import OPEN_TO_CLIENT_STATES, Ticket, TicketState, Topic
+from enquiries.submission import (
+    CONFIRM_MAX_AGE_SECONDS,
+    ReplyRefused,
+    SubmissionKeyUsed,
+    confirm_ticket,
+    deflection_record,
+    submission_key_new,
+    ticket_client_reply,
+    ticket_guest_confirm,
+    ticket_guest_submit,
+    ticket_submit,
+)
+
+
+def _stale_form_error() -> str:
+    return _("This form was already used. Check your message and send it again.")
+
+
+def _choices_for(request: HttpRequest) -> dict:
+    """What the signed-in client may ask about: their own applications, and the topics on offer now."""
+    return {
+        "applications": list(applications_for_viewer(viewer=request.user, need=Need.ACT_ON_BEHALF)),
+        "topics": list(topics_offered()),
+    }
+
+
+def _render_choose(request: HttpRequest, *, choice: EnquiryChoiceForm, status: int = 200) -> HttpResponse:
+    context = {"form": choice, "banners": crisis_banners()}
+    return render(request, "enquiries/client/new_choose.html", context, status=status)
+
+
+def _render_compose(
+    request: HttpRequest,
+    *,
+    application: Application | None,
+    topic: Topic,
+    form: EnquiryForm,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "answer": answer_first_for(application=application, topic=topic),
+        "duplicates": list(form.duplicates.values()),
+        "banners": crisis_banners(),
+        "no_application": NO_APPLICATION,
+    }
+    return render(request, "enquiries/client/new_compose.html", context, status=status)
+
+
+def _compose_form(request: HttpRequest, *, application, topic, choices: dict, data=None) -> EnquiryForm:
+    duplicates = open_duplicates_for(viewer=request.user, application=application, topic=topic)
+    initial = {
+        "application": application.number if application else NO_APPLICATION,
+        "topic": topic.code,
+        "submission_key": submission_key_new(),
+    }
+    language = getattr(request.user, "preferred_language", "") or get_language()
+    # Attachments join here (files=request.FILES) when the documents pipeline is wired in.
+    return EnquiryForm(data, initial=initial, language=language, duplicates=duplicates, **choices)
+
+
+# Never stored by a shared cache: each page carries its own one-time form key.
+@never_cache
+@require_http_methods(["GET", "POST"])
+def enquiry_new(request: HttpRequest) -> HttpResponse:
+    """Ask a question: signed in, choose then read what we know then write; otherwise the guest form."""
+    if not request.user.is_authenticated:
+        return _guest_new(request)
+    if request.method == "POST":
+        return _enquiry_send(request)
+    choices = _choices_for(request)
+    if "application" in request.GET and "topic" in request.GET and "change" not in request.GET:
+        choice = EnquiryChoiceForm(request.GET, **choices)
+        if not choice.is_valid():
+            return _render_choose(request, choice=choice, status=400)
+        application, topic = choice.cleaned_data["application"], choice.cleaned_data["topic"]
+        form = _compose_form(request, application=application, topic=topic, choices=choices)
+        return _render_compose(request, application=application, topic=topic, form=form)
+    initial = {key: request.GET[key] for key in ("application", "topic") if key in request.GET}
+    return _render_choose(request, choice=EnquiryChoiceForm(initial=initial, **choices))
+
+
+def _enquiry_send(request: HttpRequest) -> HttpResponse:
+    sent_before = ticket_sent_with_key(viewer=request.user, submission_key=request.POST.get("submission_key", ""))
+    if sent_before is not None:
+        # The same form again (a double click, a reload): the first sending's answer.
+        return redirect("enquiries:sent", reference=sent_before.reference)
+    choices = _choices_for(request)
+    choice = EnquiryChoiceForm(request.POST, **choices)
+    if not choice.is_valid():
+        return _render_choose(request, choice=choice, status=400)
+    application, topic = choice.cleaned_data["application"], choice.cleaned_data["topic"]
+    form = _compose_form(request, application=application, topic=topic, choices=choices, data=request.POST)
+    if form.is_valid():
+        target = form.add_to_ticket()
+        if target is not None:
+            return _add_to_open_enquiry(request, form=form, ticket=target, application=application, topic=topic)
+        try:
+            submitted = ticket_submit(
+                account=request.user,
+                application=application,
+                topic=topic,
+                message=form.cleaned_data["message"],
+                language=form.cleaned_data["language"],
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except SubmissionKeyUsed:
+            # Keep what they wrote, under a fresh key, and ask them to send it again.
+            data = request.POST.copy()
+            data["submission_key"] = submission_key_new()
+            form = _compose_form(request, application=application, topic=topic, choices=choices, data=data)
+            form.is_valid()
+            form.add_error(None, _stale_form_error())
+        else:
+            return redirect("enquiries:sent", reference=submitted.ticket.reference)
+    return _render_compose(request, application=application, topic=topic, form=form, status=400)
+
+
+def _add_to_open_enquiry(
+    request: HttpRequest, *, form: EnquiryForm, ticket: Ticket, application, topic
+) -> HttpResponse:
+    try:
+        ticket_client_reply(ticket=ticket, account=request.user, message=form.cleaned_data["message"])
+    except ReplyRefused:
+        form.add_error("add_to", _("That enquiry is no longer open. Choose again."))
+        return _render_compose(request, application=application, topic=topic, form=form, status=400)
+    messages.success(
+        request, _("Your message was added to your enquiry %(reference)s.") % {"reference": ticket.reference}
+    )
+    return redirect("enquiries:detail", reference=ticket.reference)
+
+
+@login_required
+@require_POST
+def enquiry_deflect(request: HttpRequest) -> HttpResponse:
+    """ "This answered my question": counted once per page, and thanked."""
+    form = DeflectionForm(request.POST, **_choices_for(request))
+    if not form.is_valid():
+        # A page from before a change (a topic switched off, an application unlinked): start again.
+        return redirect("enquiries:new")
+    application, topic = form.cleaned_data["application"], form.cleaned_data["topic"]
+    deflection_record(
+        account=request.user,
+        application=application,
+        topic=topic,
+        submission_key=form.cleaned_data["submission_key"],
+    )
+    return render(request, "enquiries/client/deflected.html", {"application": application, "topic": topic})
+
+
+@login_required
+@require_safe
+def enquiry_sent(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = ticket_for_client(viewer=request.user, reference=reference)
+    context = {"ticket": ticket, "due": due_date_for(ticket=ticket), "state": state_words(ticket.state)}
+    return render(request, "enquiries/client/sent.html", context)
+
+
+@login_required
+@require_safe
+def enquiry_list(request: HttpRequest) -> HttpResponse:
+    page = client_tickets_page(viewer=request.user, page_number=request.GET.get("page"))
+    rows = [(ticket, state_words(ticket.state)) for ticket in page]
+    return render(request, "enquiries/client/list.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = ticket_for_client(viewer=request.user, reference=reference)
+    can_reply = ticket.state in OPEN_TO_CLIENT_STATES
+    # Attachments join here (files=request.FILES) when the documents pipeline is wired in.
+    form = ReplyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not can_reply:
+            form.add_error(None, _("This enquiry is closed: send a new enquiry instead."))
+        elif form.is_valid():
+            try:
+                ticket_client_reply(ticket=ticket, account=request.user, message=form.cleaned_data["message"])
+            except ReplyRefused:
+                form.add_error(None, _("This enquiry is closed: send a new enquiry instead."))
+            else:
+                messages.success(request, _("Your reply was sent."))
+                return redirect("enquiries:detail", reference=ticket.reference)
+    # Where a merged enquiry went, when that one is the client's too (it usually is).
+    merged_into = ticket.merged_into if ticket.state == TicketState.MERGED else None
+    if merged_into is not None and merged_into.account_id != request.user.pk:
+        merged_into = None
+    context = {
+        "ticket": ticket,
+        "state": state_words(ticket.state),
+        "due": due_date_for(ticket=ticket),
+        "conversation": conversation_for_client(ticket=ticket),
+        "changes": changes_for_client(ticket=ticket),
+        "form": form,
+        "can_reply": can_reply,
+        "merged_into": merged_into,
+    }
+    return render(request, "enquiries/client/detail.html", context, status=400 if form.errors else 200)
+
+
+# ---- Without an account -------------------------------------------------------------------
+
+
+def _guest_new(request: HttpRequest) -> HttpResponse:
+    topics = list(topics_offered())
+    if request.method != "POST":
+        initial = {"topic": request.GET.get("topic", ""), "submission_key": submission_key_new()}
+        form = GuestEnquiryForm(initial=initial, topics=topics)
+        return _render_guest(request, form=form)
+    # Attachments join here (files=request.FILES) when the documents pipeline is wired in.
+    form = GuestEnquiryForm(request.POST, topics=topics)
+    if form.is_valid():
+        result, application = application_identify_guest(ip_address=client_ip(request), **form.identifiers())
+        if result is LinkResult.IDENTIFIED and application is not None:
+            try:
+                ticket_guest_submit(
+                    application=application,
+                    topic=form.cleaned_data["topic"],
+                    message=form.cleaned_data["message"],
+                    language=form.cleaned_data["language"],
+                    email=form.cleaned_data["email"],
+                    name=form.cleaned_data["name"],
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+            except SubmissionKeyUsed:
+                form.add_error(None, _stale_form_error())
+            else:
+                return redirect("enquiries:guest_sent")
+        elif result is LinkResult.LOCKED:
+            form.add_error(
+                None,
+                _("For your security, enquiries without an account are paused for 24 hours after too many tries."),
+            )
+        else:
+            # The same words whether the number exists or not.
+            form.add_error(
+                None,
+                _(
+                    "We could not find an application with the details you entered. "
+                    "Check the application number and your identifiers, then try again."
+                ),
+            )
+    return _render_guest(request, form=form, status=400)
+
+
+def _render_guest(request: HttpRequest, *, form: GuestEnquiryForm, status: int = 200) -> HttpResponse:
+    context = {"form": form, "banners": crisis_banners()}
+    return render(request, "enquiries/client/new_guest.html", context, status=status)
+
+
+@require_safe
+def enquiry_guest_sent(request: HttpRequest) -> HttpResponse:
+    context = {"confirm_days": CONFIRM_MAX_AGE_SECONDS // (24 * 3600)}
+    return render(request, "enquiries/client/guest_sent.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def enquiry_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation email: a button (mail scanners open links), then the receipt page."""
+    ticket = confirm_ticket(token=token)
+    if ticket is None:
+        return render(request, "enquiries/client/confirm_invalid.html", status=404)
+    if request.method == "POST":
+        ticket_guest_confirm(ticket=ticket)
+        return redirect("enquiries:confirm", token=token)
+    if ticket.state == TicketState.UNCONFIRMED:
+        return render(request, "enquiries/client/confirm.html", {"ticket": ticket, "token": token})
+    context = {"ticket": ticket, "due": due_date_for(ticket=ticket), "state": state_words(ticket.state)}
+    return render(request, "enquiries/client/confirmed.html", context)
