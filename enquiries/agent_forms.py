@@ -1,0 +1,155 @@
+"""Forms of the agent workspace: the queue's filters and the actions on one ticket."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from enquiries.agent_selectors import DEFAULT_QUEUE_STATES, QUEUE_STATES, Assigned, QueueFilters
+from enquiries.models import Language, TicketState
+
+ACTIVE_CHOICE = "active"
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters, read from the query string; anything not given keeps its default."""
+
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=None, required=False, empty_label=_("All my topics"))
+    language = forms.ChoiceField(
+        label=_("Reply language"), choices=[("", _("Any language")), *Language.choices], required=False
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        choices=[(ACTIVE_CHOICE, _("To do (new, open, waiting on the client)"))]
+        + [(state.value, state.label) for state in QUEUE_STATES],
+        required=False,
+    )
+    assigned = forms.ChoiceField(
+        label=_("Assigned to"),
+        choices=[
+            (Assigned.ANYONE, _("Anyone or nobody")),
+            (Assigned.ME, _("Me")),
+            (Assigned.UNASSIGNED, _("Nobody yet")),
+        ],
+        required=False,
+    )
+    due_by = forms.DateField(
+        label=_("Due on or before"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text=_("Year, month and day, for example 2026-03-27."),
+        error_messages={"invalid": _("Enter the date as year, month and day, for example 2026-03-27.")},
+        # A text box, not the browser's date picker, whose display format varies by browser.
+        widget=forms.DateInput(format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, topics, supervisor: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = topics
+        if supervisor:
+            self.fields["topic"].empty_label = _("All topics")
+
+    def filters(self) -> QueueFilters:
+        """The filters to apply: the valid fields as given, the defaults for the rest (call after is_valid)."""
+        data = getattr(self, "cleaned_data", {})
+        state = data.get("state") or ACTIVE_CHOICE
+        return QueueFilters(
+            topic=data.get("topic"),
+            language=data.get("language") or "",
+            states=DEFAULT_QUEUE_STATES if state == ACTIVE_CHOICE else (TicketState(state),),
+            assigned=data.get("assigned") or Assigned.ANYONE,
+            due_by=data.get("due_by"),
+        )
+
+
+def _message_field(label: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=settings.ENQUIRY_MESSAGE_MAX_CHARS,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": _("Write a message before sending."),
+            "max_length": _("Keep the message under %(limit_value)d characters (it has %(show_value)d)."),
+        },
+    )
+
+
+class NoteForm(forms.Form):
+    body = _message_field(_("Internal note"), _("Only agents see notes; the client never does."))
+
+    prefix = "note"
+
+
+class ReplyForm(forms.Form):
+    body = _message_field(_("Reply to the client"))
+    saved_reply = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    wait_for_client = forms.BooleanField(
+        label=_("Wait for the client's answer (pauses the service clock)"),
+        required=False,
+    )
+
+    prefix = "reply"
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Give to"), queryset=None, required=False, empty_label=_("Nobody: back to the queue")
+    )
+    note = forms.CharField(label=_("Reason (optional)"), max_length=400, required=False)
+
+    prefix = "assign"
+
+    def __init__(self, *args, people, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = people
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+
+class TransferForm(forms.Form):
+    topic = forms.ModelChoiceField(
+        label=_("Move to the queue"),
+        queryset=None,
+        empty_label=_("Choose a queue"),
+        error_messages={"required": _("Choose the queue to move the enquiry to.")},
+    )
+    note = forms.CharField(label=_("Reason (optional)"), max_length=400, required=False)
+
+    prefix = "transfer"
+
+    def __init__(self, *args, topics, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = topics
+        self.fields["topic"].label_from_instance = lambda topic: topic.name
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label=_("Merge into the enquiry"),
+        queryset=None,
+        empty_label=_("Choose an enquiry"),
+        to_field_name="reference",
+        error_messages={
+            "required": _("Choose the enquiry to merge this one into."),
+            "invalid_choice": _("Choose one of the client's open enquiries from the list."),
+        },
+    )
+
+    prefix = "merge"
+
+    def __init__(self, *args, targets, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = targets
+        self.fields["into"].label_from_instance = lambda ticket: f"{ticket.reference} – {ticket.topic.name}"
+
+
+class SavedReplyChoiceForm(forms.Form):
+    """A GET form: choose a saved reply to fill the reply box with."""
+
+    reply = forms.TypedChoiceField(label=_("Saved reply"), coerce=int, required=False)
+
+    def __init__(self, *args, replies, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reply"].choices = [("", _("Choose a saved reply"))] + [
+            (reply.pk, reply.title) for reply in replies
+        ]
