@@ -105,8 +105,7 @@ class CrisisChannelAdmin(admin.ModelAdmin):
 
 class TicketMessageInline(ReadOnlyInline):
     model = TicketMessage
-    fields = ["created_at", "author_kind", "author", "body", "saved_reply"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "author_kind", "author", "body", "saved_reply")
     ordering = ["created_at", "id"]
 
     def get_queryset(self, request):
@@ -115,15 +114,14 @@ class TicketMessageInline(ReadOnlyInline):
 
 class TicketChangeInline(ReadOnlyInline):
     model = TicketChange
-    fields = ["created_at", "from_state", "to_state", "assigned_to", "actor_label", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "from_state", "to_state", "assigned_to", "actor_label", "note")
     ordering = ["created_at", "id"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("assigned_to")
 
 
-DOCUMENT_FIELDS = [
+DOCUMENT_FIELDS = (
     "original_name",
     "content_type",
     "size",
@@ -131,14 +129,13 @@ DOCUMENT_FIELDS = [
     "created_at",
     "deleted_at",
     "deleted_reason",
-]
+)
 
 
 class TicketDocumentInline(ReadOnlyInline):
     model = Document
     fk_name = "ticket"
-    fields = DOCUMENT_FIELDS
-    readonly_fields = fields
+    fields = readonly_fields = DOCUMENT_FIELDS
     ordering = ["created_at", "id"]
 
 
@@ -206,8 +203,7 @@ class DocumentAdmin(ReadOnlyAdmin):
     search_fields = ["original_name", "ticket__reference", "application__number", "sha256"]
     date_hierarchy = "created_at"
     # No file field: the stored name is internal and a download must go through the documents page.
-    fields = ["ticket", "message", "application", "stage", "uploaded_by", *DOCUMENT_FIELDS]
-    readonly_fields = fields
+    fields = readonly_fields = ("ticket", "message", "application", "stage", "uploaded_by", *DOCUMENT_FIELDS)
 
 
 @admin.register(Deflection)

@@ -1,19 +1,37 @@
 """Forms of the agent workspace: the queue's filters and the actions on one ticket."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from enquiries.agent_selectors import DEFAULT_QUEUE_STATES, QUEUE_STATES, Assigned, QueueFilters
-from enquiries.models import Language, TicketState
+from enquiries.models import Language, SavedReply, Ticket, TicketState, Topic
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ACTIVE_CHOICE = "active"
+
+
+def _choose_from(form: forms.Form, name: str, queryset: QuerySet, label: Callable | None = None) -> None:
+    """Give a ModelChoiceField its rows (known only per request) and, optionally, how to name each."""
+    field = cast(forms.ModelChoiceField, form.fields[name])
+    field.queryset = queryset
+    if label is not None:
+        field.label_from_instance = label  # type: ignore[method-assign]
 
 
 class QueueFilterForm(forms.Form):
     """The queue's filters, read from the query string; anything not given keeps its default."""
 
-    topic = forms.ModelChoiceField(label=_("Topic"), queryset=None, required=False, empty_label=_("All my topics"))
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.none(), required=False, empty_label=_("All my topics")
+    )
     language = forms.ChoiceField(
         label=_("Reply language"), choices=[("", _("Any language")), *Language.choices], required=False
     )
@@ -44,9 +62,9 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, topics, supervisor: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = topics
+        _choose_from(self, "topic", topics)
         if supervisor:
-            self.fields["topic"].empty_label = _("All topics")
+            cast(forms.ModelChoiceField, self.fields["topic"]).empty_label = _("All topics")
 
     def filters(self) -> QueueFilters:
         """The filters to apply: the valid fields as given, the defaults for the rest (call after is_valid)."""
@@ -61,7 +79,7 @@ class QueueFilterForm(forms.Form):
         )
 
 
-def _message_field(label: str, help_text: str = "") -> forms.CharField:
+def _message_field(label: "StrOrPromise", help_text: "StrOrPromise" = "") -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
@@ -94,7 +112,10 @@ class ReplyForm(forms.Form):
 
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
-        label=_("Give to"), queryset=None, required=False, empty_label=_("Nobody: back to the queue")
+        label=_("Give to"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Nobody: back to the queue"),
     )
     note = forms.CharField(label=_("Reason (optional)"), max_length=400, required=False)
 
@@ -102,14 +123,13 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, people, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = people
-        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.email
+        _choose_from(self, "assignee", people, lambda user: user.get_full_name() or user.email)
 
 
 class TransferForm(forms.Form):
     topic = forms.ModelChoiceField(
         label=_("Move to the queue"),
-        queryset=None,
+        queryset=Topic.objects.none(),
         empty_label=_("Choose a queue"),
         error_messages={"required": _("Choose the queue to move the enquiry to.")},
     )
@@ -119,14 +139,13 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, topics, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = topics
-        self.fields["topic"].label_from_instance = lambda topic: topic.name
+        _choose_from(self, "topic", topics, lambda topic: topic.name)
 
 
 class MergeForm(forms.Form):
     into = forms.ModelChoiceField(
         label=_("Merge into the enquiry"),
-        queryset=None,
+        queryset=Ticket.objects.none(),
         empty_label=_("Choose an enquiry"),
         to_field_name="reference",
         error_messages={
@@ -139,8 +158,7 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, targets, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = targets
-        self.fields["into"].label_from_instance = lambda ticket: f"{ticket.reference} – {ticket.topic.name}"
+        _choose_from(self, "into", targets, lambda ticket: f"{ticket.reference} – {ticket.topic.name}")
 
 
 class SavedReplyChoiceForm(forms.Form):
@@ -148,8 +166,8 @@ class SavedReplyChoiceForm(forms.Form):
 
     reply = forms.TypedChoiceField(label=_("Saved reply"), coerce=int, required=False)
 
-    def __init__(self, *args, replies, **kwargs) -> None:
+    def __init__(self, *args, replies: list[SavedReply], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reply"].choices = [("", _("Choose a saved reply"))] + [
+        cast(forms.ChoiceField, self.fields["reply"]).choices = [("", _("Choose a saved reply"))] + [
             (reply.pk, reply.title) for reply in replies
         ]
