@@ -157,3 +157,16 @@ def test_agents_and_supervisors_may_read_files_through_their_group(db):
         user = UserFactory(is_staff=True)
         user.groups.add(Group.objects.get(name=name))
         assert user.has_perm("applications.view_application"), name
+
+
+def test_signing_out_from_the_sign_in_again_page_leads_back_to_the_workspace(client, agent):
+    totp_secret_for(agent)
+    signed_in_without_code(client, agent)
+    page = client.get(reverse("agents:queue"))
+    assert page.status_code == 403
+    next_value = f"{reverse('account_login')}?next=%2Fen%2Fagents%2F"
+    assert f'name="next" value="{next_value}"' in page.text
+    response = client.post(reverse("account_logout"), {"next": next_value})
+    assert response.status_code == 302
+    assert response["Location"] == next_value
+    assert client.get(reverse("agents:queue"))["Location"].startswith(reverse("account_login"))
