@@ -216,6 +216,12 @@ class Ticket(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["state", "-priority", "due_on", "id"], name="ticket_queue_idx"),
+            # The agent queue's default view (work still to do), read in its own order: no sort, stops after a page.
+            models.Index(
+                fields=["-priority", "due_on", "id"],
+                name="ticket_work_queue_idx",
+                condition=Q(state__in=["new", "open", "waiting_on_client"]),
+            ),
             models.Index(fields=["topic", "state", "-priority", "due_on", "id"], name="ticket_topic_queue_idx"),
             models.Index(fields=["assigned_to", "state", "due_on"], name="ticket_assignee_idx"),
             models.Index(fields=["account", "-created_at"], name="ticket_account_idx"),

@@ -133,7 +133,42 @@ def one_of_everything(applicant, applicant_application):
         case_number=applicant_application.number,
         basis="staff",
     )
+    enquiries_one_of_everything(applicant=applicant, application=applicant_application)
     return applicant_application
+
+
+def enquiries_one_of_everything(*, applicant, application) -> None:
+    """Issue 10: a crisis channel, a ticket with a document, a deflection, a survey answer, service figures."""
+    from enquiries.models import CrisisChannel, Deflection, Document, ServiceSnapshot, SurveyResponse, Topic
+    from tests.enquiries.factories import make_ticket
+
+    CrisisChannel.objects.create(
+        name_en="Wildfires",
+        name_fr="Feux de forêt",
+        keyword_en="wildfire",
+        keyword_fr="feux",
+        banner_en="Affected by the wildfires?",
+        banner_fr="Touché par les feux?",
+        opens_at=timezone.now(),
+    )
+    ticket = make_ticket(account=applicant, application=application)
+    Document.objects.create(
+        ticket=ticket, original_name="letter.pdf", content_type="application/pdf", size=10, sha256="0" * 64
+    )
+    topic = Topic.objects.get(code="status")
+    Deflection.objects.create(topic=topic, application=application, account=applicant)
+    SurveyResponse.objects.create(ticket=ticket, rating=SurveyResponse.Rating.SATISFIED)
+    ServiceSnapshot.objects.create(
+        computed_on=timezone.localdate(),
+        month=timezone.localdate().replace(day=1),
+        topic=topic,
+        received=1,
+        answered=1,
+        answered_within_standard=1,
+        deflected=0,
+        survey_responses=1,
+        satisfied=1,
+    )
 
 
 @pytest.fixture
@@ -178,6 +213,12 @@ def test_only_the_expected_models_are_closed_to_adding(admin_user, rf):
     assert closed == {
         "core.auditevent",
         "applications.applicationlink",
+        # Issue 10: tickets come from the enquiry form; documents, answers and figures from their services.
+        "enquiries.ticket",
+        "enquiries.document",
+        "enquiries.deflection",
+        "enquiries.surveyresponse",
+        "enquiries.servicesnapshot",
         "applications.linkattempt",
         "applications.linklock",
         "notifications.notification",
