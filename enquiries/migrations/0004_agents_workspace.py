@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
         ("applications", "0008_approved_next_steps"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("enquiries", "0002_topics_and_roles"),
+        ("enquiries", "0003_client_submission_keys"),
     ]
 
     operations = [
