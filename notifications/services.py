@@ -251,6 +251,8 @@ def _digest_for_recipient(*, recipient_id: int, today: datetime.date) -> int | N
         if not held:
             return None
         recipient = held[0].recipient
+        if recipient is None:  # held rows always name an account: only account holders choose a digest
+            return None
         digest, _created = Notification.objects.get_or_create(
             recipient_id=recipient_id,
             channel=Channel.EMAIL,
