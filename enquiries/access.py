@@ -132,10 +132,12 @@ def ticket_for_agent(*, viewer, reference: str, request: HttpRequest | None = No
 
 def _client_owns_document(*, viewer, document: Document) -> bool:
     """The client the document belongs to now: the enquiry's, or whoever may act on the application."""
-    if document.ticket_id is not None:
-        return tickets_for_client(viewer=viewer).filter(pk=document.ticket_id).exists()
+    if document.ticket is not None:
+        return tickets_for_client(viewer=viewer).filter(pk=document.ticket.pk).exists()
+    if document.application is None:
+        return False
     files = visible_q(viewer=viewer, need=Need.ACT_ON_BEHALF, include_staff=False)
-    return Application.objects.filter(files, pk=document.application_id).exists()
+    return Application.objects.filter(files, pk=document.application.pk).exists()
 
 
 def _staff_basis(*, viewer, document: Document, request: HttpRequest) -> str | None:
@@ -148,10 +150,12 @@ def _staff_basis(*, viewer, document: Document, request: HttpRequest) -> str | N
     """
     if not (viewer.is_staff and signed_in_with_second_step(request)):
         return None
-    if document.ticket_id is not None:
-        if not tickets_for_agent(viewer=viewer).filter(pk=document.ticket_id).exists():
+    if document.ticket is not None:
+        if not tickets_for_agent(viewer=viewer).filter(pk=document.ticket.pk).exists():
             return None
         return "supervisor" if is_supervisor(viewer) else "agent"
+    if document.application is None:
+        return None
     try:
         application = application_for_viewer(
             viewer=viewer, number=document.application.number, need=Need.STATUS, request=request

@@ -45,15 +45,16 @@ def documents_purge_expired(*, now: datetime.datetime | None = None) -> int:
                 .filter(pk=pk)
                 .first()
             )
-            if document is None:
+            if document is None or document.ticket is None:
                 continue  # deleted meanwhile, or being deleted by another run
+            ticket = document.ticket
             name = document.file.name
             if name:
                 document.file.storage.delete(name)
             document.file = ""
             document.deleted_at = now
             document.deleted_reason = (
-                f"Retention: the enquiry was closed on {timezone.localdate(document.ticket.closed_at):%Y-%m-%d}; "
+                f"Retention: the enquiry was closed on {timezone.localdate(ticket.closed_at):%Y-%m-%d}; "
                 f"files are kept {days} days after closing."
             )[:200]
             document.save(update_fields=["file", "deleted_at", "deleted_reason"])
@@ -64,7 +65,7 @@ def documents_purge_expired(*, now: datetime.datetime | None = None) -> int:
                 subject_id=document.pk,
                 case_number=document.application.number if document.application else "",
                 basis="retention",
-                extra={"reference": document.ticket.reference, "file": name, "sha256": document.sha256},
+                extra={"reference": ticket.reference, "file": name, "sha256": document.sha256},
             )
             deleted += 1
     return deleted

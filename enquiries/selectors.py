@@ -7,7 +7,19 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet, TextField, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 from django.http import Http404
 
 from applications.models import Application, ApplicationLink, Stage
@@ -69,7 +81,9 @@ def _documents_sent(*, application: Application) -> list[TimelineEntry]:
             note_text=Max("note"),
             ids=ArrayAgg("id", order_by="id"),
             names=ArrayAgg("original_name", order_by="id"),
-            deleted=ArrayAgg(Q(deleted_at__isnull=False), order_by="id"),
+            deleted=ArrayAgg(
+                ExpressionWrapper(Q(deleted_at__isnull=False), output_field=BooleanField()), order_by="id"
+            ),
             count=Count("id"),
         )
         .order_by()
@@ -104,13 +118,11 @@ def _enquiry_events(*, application: Application) -> list[TimelineEntry]:
         .exclude(state=TicketState.UNCONFIRMED)
         .values("pk")
     )
-    text = TextField()
-    short = CharField()
 
     def columns(queryset, *, kind: str, at: str, reference: str, topic: str, body):
         return (
             queryset.annotate(
-                entry_kind=Value(kind, output_field=short),
+                entry_kind=Value(kind, output_field=CharField()),
                 entry_at=F(at),
                 entry_reference=F(reference),
                 entry_topic=F(topic),
@@ -126,7 +138,7 @@ def _enquiry_events(*, application: Application) -> list[TimelineEntry]:
         at="created_at",
         reference="reference",
         topic=f"topic__name_{language}",
-        body=Value("", output_field=text),
+        body=Value("", output_field=TextField()),
     )
     answered = columns(
         TicketMessage.objects.filter(ticket__in=tickets, author_kind=TicketMessage.Author.AGENT),
@@ -142,7 +154,7 @@ def _enquiry_events(*, application: Application) -> list[TimelineEntry]:
         at="created_at",
         reference="ticket__reference",
         topic=f"ticket__topic__name_{language}",
-        body=Value("", output_field=text),
+        body=Value("", output_field=TextField()),
     )
     return [
         TimelineEntry(kind=kind, occurred_at=at, reference=reference, topic=topic, body=body)

@@ -181,12 +181,13 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     if not profile or image.mode not in ("RGB", "RGBA", "CMYK"):
         return image
     try:
-        return ImageCms.profileToProfile(
+        converted = ImageCms.profileToProfile(
             image,
             ImageCms.ImageCmsProfile(io.BytesIO(profile)),
             ImageCms.createProfile("sRGB"),
             outputMode="RGBA" if image.mode == "RGBA" else "RGB",
         )
+        return converted if converted is not None else image
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         # A profile LittleCMS cannot use: the pixels as they are.
         return image
@@ -201,7 +202,7 @@ def _image_reencoded(content: bytes, kind: str, shown: str) -> tuple[bytes, str]
             if width * height > MAX_IMAGE_PIXELS:
                 raise Image.DecompressionBombError("too many pixels")
             opened.load()
-            image = opened
+            image: Image.Image = opened
             try:
                 # Keep the photo upright once its orientation tag is gone.
                 image = ImageOps.exif_transpose(opened)

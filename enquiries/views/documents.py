@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -83,7 +83,7 @@ def content_disposition(name: str) -> str:
 
 @login_required
 @require_safe
-def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = document_for_viewer(viewer=request.user, pk=pk, request=request)
     if document.deleted_at is not None or not document.file:
         return render(request, "documents/gone.html", {"document": document}, status=410)
