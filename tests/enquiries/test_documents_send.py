@@ -183,3 +183,19 @@ def test_a_note_longer_than_allowed_is_refused(client, applicant, waiting_applic
     )
     assert response.status_code == 400
     assert Document.objects.count() == 0
+
+
+def test_a_hostile_file_name_is_stored_clean_and_never_used_as_a_path(
+    client, applicant, waiting_application, documents_root
+):
+    client.force_login(applicant)
+    name = "..\\..\\windows\\rel\u202efdp.exe\x07" + "x" * 300 + ".pdf"
+    response = client.post(send_url(waiting_application), {"documents": [upload(name, pdf_bytes())]})
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert "\\" not in document.original_name and "/" not in document.original_name
+    assert "\u202e" not in document.original_name and "\x07" not in document.original_name
+    assert len(document.original_name) <= 120 and document.original_name.endswith(".pdf")
+    (path,) = stored_files(documents_root)
+    assert path.relative_to(documents_root).as_posix() == document.file.name
+    assert "fdp" not in document.file.name
