@@ -1,5 +1,8 @@
 """Pages where applicants see and manage their own applications."""
 
+from itertools import chain
+from operator import attrgetter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +14,7 @@ from applications.access import Basis, Need, application_for_viewer, application
 from applications.forms import LinkApplicationForm
 from applications.services import LinkResult, application_link, application_unlink
 from core.http import client_ip
+from enquiries.selectors import case_timeline_extras
 from processing_times.estimates import estimate_for_application
 from status_tracker.decisions import decision_summary_for_application
 from status_tracker.selectors import client_status_for, stages_for_application, timeline_for_application
@@ -32,7 +36,12 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
         "client_status": client_status_for(application=application),
         "stages": stages,
         "waiting_on_you": [row for row in stages if row.waiting_on_client],
-        "events": timeline_for_application(application=application),
+        # Status events, documents sent and enquiries, newest first (each has occurred_at).
+        "events": sorted(
+            chain(timeline_for_application(application=application), case_timeline_extras(application=application)),
+            key=attrgetter("occurred_at"),
+            reverse=True,
+        ),
         "estimate": estimate_for_application(application=application),
     }
     return render(request, "applications/detail.html", context)

@@ -8,21 +8,26 @@ viewer may not see is a 404. Every staff view of a ticket is written to the audi
 
 Agents and supervisors are active staff accounts in the *Agent* or *Supervisor*
 group; the workspace additionally requires two-step verification (enquiries.views.agents).
+
+Documents follow what they belong to: an enquiry's attachments its ticket, a document
+sent for a *waiting on you* request its application (see `document_for_viewer`).
 """
 
 from allauth.account.authentication import get_authentication_records
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from applications.access import Need, visible_q
+from applications.access import Basis, Need, application_for_viewer, visible_q
+from applications.models import Application
 from core.audit import audit_record
 from core.models import AuditAction
-from enquiries.models import Ticket, TicketState
+from enquiries.models import Document, Ticket, TicketState
 from enquiries.references import reference_normalize
 
 AGENT_GROUP = "Agent"
 SUPERVISOR_GROUP = "Supervisor"
 TICKET_SUBJECT = "enquiry"
+DOCUMENT_SUBJECT = "document"
 
 
 def _groups(user) -> set[str]:
@@ -123,3 +128,77 @@ def ticket_for_agent(*, viewer, reference: str, request: HttpRequest | None = No
             extra={"reference": ticket.reference},
         )
     return ticket
+
+
+def _client_owns_document(*, viewer, document: Document) -> bool:
+    """The client the document belongs to now: the enquiry's, or whoever may act on the application."""
+    if document.ticket is not None:
+        return tickets_for_client(viewer=viewer).filter(pk=document.ticket.pk).exists()
+    if document.application is None:
+        return False
+    files = visible_q(viewer=viewer, need=Need.ACT_ON_BEHALF, include_staff=False)
+    return Application.objects.filter(files, pk=document.application.pk).exists()
+
+
+def _staff_basis(*, viewer, document: Document, request: HttpRequest) -> str | None:
+    """On what basis staff may open the document, or None.
+
+    Only from a session signed in with two-step verification: an enquiry's attachment
+    by an agent of its queue (a supervisor: any queue); a document sent for a *waiting on
+    you* request by staff who may read the application (the read of the file is audited
+    by applications.access).
+    """
+    if not (viewer.is_staff and signed_in_with_second_step(request)):
+        return None
+    if document.ticket is not None:
+        if not tickets_for_agent(viewer=viewer).filter(pk=document.ticket.pk).exists():
+            return None
+        return "supervisor" if is_supervisor(viewer) else "agent"
+    if document.application is None:
+        return None
+    try:
+        application = application_for_viewer(
+            viewer=viewer, number=document.application.number, need=Need.STATUS, request=request
+        )
+    except Http404:
+        return None
+    if application.viewer_basis is not Basis.STAFF:
+        return None
+    return "agent" if is_agent(viewer) else "staff"
+
+
+def document_for_viewer(*, viewer, pk: int, request: HttpRequest) -> Document:
+    """The document numbered `pk` if the viewer may download it, else Http404.
+
+    Its client may (a deleted document too, so the page can say it is gone); staff as
+    `_staff_basis` allows, never a deleted one. Every read by anyone but the person who
+    sent it is written to the audit.
+    """
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        raise Http404
+    document = (
+        Document.objects.select_related("ticket", "application", "stage").filter(pk=pk).first()
+        if isinstance(pk, int)
+        else None
+    )
+    if document is None:
+        raise Http404
+    if _client_owns_document(viewer=viewer, document=document):
+        basis = "owner"
+    else:
+        staff_basis = None if document.deleted_at else _staff_basis(viewer=viewer, document=document, request=request)
+        if staff_basis is None:
+            raise Http404
+        basis = staff_basis
+    if document.uploaded_by_id != viewer.pk:
+        audit_record(
+            action=AuditAction.DOCUMENT_READ,
+            actor=viewer,
+            subject_type=DOCUMENT_SUBJECT,
+            subject_id=document.pk,
+            case_number=document.application.number if document.application else "",
+            basis=basis,
+            request=request,
+            extra={"reference": document.ticket.reference} if document.ticket else {},
+        )
+    return document

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import Bilingual
+from enquiries.storage import documents_storage
 
 
 class Language(models.TextChoices):
@@ -228,6 +229,8 @@ class Ticket(models.Model):
             models.Index(fields=["application", "-created_at"], name="ticket_application_idx"),
             models.Index(fields=["state", "answered_at"], name="ticket_answered_idx", condition=Q(state="answered")),
             models.Index(fields=["queued_at"], name="ticket_queued_idx"),
+            # The retention job looks for tickets closed before a cut-off date.
+            models.Index(fields=["closed_at"], name="ticket_closed_idx", condition=Q(state="closed")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -385,12 +388,17 @@ class Document(models.Model):
         blank=True,
         related_name="+",
     )
-    file = models.FileField(_("file"), upload_to=document_path, max_length=200, blank=True)
+    # Emptied when the file is deleted (retention); the row stays, with when and why.
+    file = models.FileField(_("file"), upload_to=document_path, storage=documents_storage, max_length=200, blank=True)
     # As sent, cleaned of path separators and control characters; shown, never used as a path.
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=60)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # The files sent together in one go share it: the timeline groups them, and a form sent
+    # twice (the same submission) stores its files once.
+    submission = models.UUIDField(_("sent together as"), default=uuid.uuid4, editable=False)
+    note = models.TextField(_("note from the sender"), blank=True, max_length=1000)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     deleted_reason = models.CharField(_("why deleted"), max_length=200, blank=True)
@@ -407,6 +415,7 @@ class Document(models.Model):
             models.CheckConstraint(
                 condition=Q(ticket__isnull=False) | Q(application__isnull=False), name="document_has_owner"
             ),
+            models.UniqueConstraint(fields=["submission", "sha256"], name="document_once_per_submission"),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from core.api.problems import api_not_found
+from enquiries import api as enquiries_api
 from processing_times.api import ProcessingTimesApi
 from status_tracker.api import applications, docs, events
 
@@ -12,6 +13,17 @@ app_name = "api"
 urlpatterns = [
     path("processing-times/", ProcessingTimesApi.as_view(), name="processing_times"),
     path("events/", events.EventsIngestApi.as_view(), name="events"),
+    # Before the application route below, whose number would swallow "/documents/...".
+    re_path(
+        r"^applications/(?P<number>[^/\x00]+)/documents/$",
+        enquiries_api.ApplicationDocumentsApi.as_view(),
+        name="application_documents",
+    ),
+    re_path(
+        r"^applications/(?P<number>[^/\x00]+)/documents/(?P<document_id>[^/\x00]+)/$",
+        enquiries_api.ApplicationDocumentFileApi.as_view(),
+        name="application_document",
+    ),
     # Any number at all, even with a slash or a newline in it, reaches the view and gets a problem body.
     re_path(
         r"^applications/(?P<number>[^\x00]+?)/$",

@@ -202,6 +202,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "status_tracker.tasks.idempotency_records_purge",
         "schedule": crontab(minute=15),
     },
+    # Attachments of enquiries closed more than DOCUMENT_RETENTION_DAYS ago, and orphaned files.
+    "documents-retention-daily": {
+        "task": "enquiries.tasks.documents_retention_daily",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 AUTH_USER_MODEL = "portal.User"

@@ -1,5 +1,12 @@
-"""URLs: documents (filled in by the part of the enquiries issue that owns them)."""
+"""URLs: documents (/documents/): send documents for a *waiting on you* request; download one."""
+
+from django.urls import path
+
+from enquiries.views import documents
 
 app_name = "documents"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("send/<str:number>/<slug:stage_code>/", documents.documents_send, name="send"),
+    path("<int:pk>/download/", documents.document_download, name="download"),
+]

@@ -1,0 +1,182 @@
+"""Reads of the enquiries app for other pages: what the case timeline adds, what upstream may fetch.
+
+Each is a fixed number of queries whatever the number of documents or enquiries.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.http import Http404
+
+from applications.models import Application, ApplicationLink, Stage
+from core.i18n import active_language
+from enquiries.models import Document, Ticket, TicketChange, TicketMessage, TicketState
+from status_tracker.models import StageProgress, StageState
+
+
+def stage_waiting_on_client(*, application: Application, stage_code: str) -> Stage:
+    """The stage of `application` coded `stage_code` if it is waiting on the client now, else Http404."""
+    progress = (
+        StageProgress.objects.select_related("stage")
+        .filter(application=application, stage__code=stage_code, state=StageState.WAITING_ON_CLIENT)
+        .first()
+    )
+    if progress is None:
+        raise Http404
+    return progress.stage
+
+
+@dataclass(frozen=True)
+class SentDocument:
+    pk: int
+    name: str
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """Something the client did or was told about the application outside the status events.
+
+    `kind` is "documents_sent", "enquiry_asked", "enquiry_answered" or "enquiry_closed".
+    """
+
+    kind: str
+    occurred_at: datetime.datetime
+    stage_name: str = ""
+    documents: list[SentDocument] = field(default_factory=list)
+    note: str = ""
+    reference: str = ""
+    topic: str = ""
+    body: str = ""
+
+    @property
+    def document_count(self) -> int:
+        return len(self.documents)
+
+
+def _documents_sent(*, application: Application) -> list[TimelineEntry]:
+    """The documents sent for *waiting on you* requests, one entry per submission (one query)."""
+    language = active_language()
+    groups = (
+        Document.objects.filter(application=application, ticket__isnull=True)
+        .values("submission")
+        .annotate(
+            sent_at=Min("created_at"),
+            stage_name=Max(f"stage__name_{language}"),
+            stage_name_en=Max("stage__name_en"),
+            note_text=Max("note"),
+            ids=ArrayAgg("id", order_by="id"),
+            names=ArrayAgg("original_name", order_by="id"),
+            deleted=ArrayAgg(
+                ExpressionWrapper(Q(deleted_at__isnull=False), output_field=BooleanField()), order_by="id"
+            ),
+            count=Count("id"),
+        )
+        .order_by()
+    )
+    return [
+        TimelineEntry(
+            kind="documents_sent",
+            occurred_at=group["sent_at"],
+            stage_name=group["stage_name"] or group["stage_name_en"] or "",
+            documents=[
+                SentDocument(pk=pk, name=name, deleted=deleted)
+                for pk, name, deleted in zip(group["ids"], group["names"], group["deleted"], strict=True)
+            ],
+            note=group["note_text"] or "",
+        )
+        for group in groups
+    ]
+
+
+def _enquiry_events(*, application: Application) -> list[TimelineEntry]:
+    """Enquiries about the application by the accounts linked to it now: asked, answered, closed (one query).
+
+    An enquiry by an account no longer linked, or by someone without an account, is not
+    the current owner's to read here. Internal notes never show.
+    """
+    language = active_language()
+    tickets = (
+        Ticket.objects.filter(
+            application=application,
+            account__in=ApplicationLink.objects.filter(application=application).values("account"),
+        )
+        .exclude(state=TicketState.UNCONFIRMED)
+        .values("pk")
+    )
+
+    def columns(queryset, *, kind: str, at: str, reference: str, topic: str, body):
+        return (
+            queryset.annotate(
+                entry_kind=Value(kind, output_field=CharField()),
+                entry_at=F(at),
+                entry_reference=F(reference),
+                entry_topic=F(topic),
+                entry_body=body,
+            )
+            .values_list("entry_kind", "entry_at", "entry_reference", "entry_topic", "entry_body")
+            .order_by()
+        )
+
+    asked = columns(
+        Ticket.objects.filter(pk__in=tickets),
+        kind="enquiry_asked",
+        at="created_at",
+        reference="reference",
+        topic=f"topic__name_{language}",
+        body=Value("", output_field=TextField()),
+    )
+    answered = columns(
+        TicketMessage.objects.filter(ticket__in=tickets, author_kind=TicketMessage.Author.AGENT),
+        kind="enquiry_answered",
+        at="created_at",
+        reference="ticket__reference",
+        topic=f"ticket__topic__name_{language}",
+        body=F("body"),
+    )
+    closed = columns(
+        TicketChange.objects.filter(ticket__in=tickets, to_state=TicketState.CLOSED),
+        kind="enquiry_closed",
+        at="created_at",
+        reference="ticket__reference",
+        topic=f"ticket__topic__name_{language}",
+        body=Value("", output_field=TextField()),
+    )
+    return [
+        TimelineEntry(kind=kind, occurred_at=at, reference=reference, topic=topic, body=body)
+        for kind, at, reference, topic, body in asked.union(answered, closed, all=True)
+    ]
+
+
+def case_timeline_extras(*, application: Application) -> list[TimelineEntry]:
+    """What the status page's history adds to the status events, newest first (two queries).
+
+    The documents the client sent (grouped per submission) and their enquiries about
+    the file. For the page already gated by applications.access: no further check here.
+    """
+    entries = _documents_sent(application=application) + _enquiry_events(application=application)
+    return sorted(entries, key=lambda entry: entry.occurred_at, reverse=True)
+
+
+def documents_for_upstream(*, application: Application) -> QuerySet[Document]:
+    """Every document of the application for the upstream system: its requests' and its enquiries'."""
+    return (
+        Document.objects.filter(Q(application=application) | Q(ticket__application=application))
+        .exclude(ticket__state=TicketState.UNCONFIRMED)
+        .select_related("stage", "ticket")
+        .order_by("created_at", "id")
+    )

@@ -1,0 +1,174 @@
+"""The status page's history: documents sent (per submission) and enquiries asked, answered and closed."""
+
+import datetime
+import html
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Stage
+from enquiries.models import TicketMessage, TicketState
+from enquiries.selectors import case_timeline_extras
+from enquiries.services import ticket_transition
+from enquiries.uploads import documents_save
+from processing_times.figures import processing_times_snapshot
+from tests.enquiries.documents_support import checked, jpeg_bytes, pdf_bytes, use_documents_root
+from tests.enquiries.factories import make_ticket
+from tests.factories import UserFactory, link, status_event_record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def documents_root(settings, tmp_path):
+    return use_documents_root(settings, tmp_path / "documents")
+
+
+def detail_url(application) -> str:
+    return reverse("applications:detail", kwargs={"number": application.number})
+
+
+def days_ago(days: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def send(*, applicant, application, files, when, note=""):
+    with time_machine.travel(when, tick=False):
+        return documents_save(
+            checked=checked(*files),
+            uploaded_by=applicant,
+            application=application,
+            stage=Stage.objects.get(code="biometrics"),
+            note=note,
+        )
+
+
+def answered_enquiry(*, applicant, application, asked, answer="Your file is with an officer.", close=None):
+    with time_machine.travel(asked, tick=False):
+        ticket = make_ticket(account=applicant, application=application, topic="status")
+    with time_machine.travel(asked + datetime.timedelta(days=1), tick=False):
+        TicketMessage.objects.create(ticket=ticket, author_kind=TicketMessage.Author.NOTE, body="Internal: call GCMS")
+        TicketMessage.objects.create(ticket=ticket, author_kind=TicketMessage.Author.AGENT, body=answer)
+        ticket_transition(ticket=ticket, to_state=TicketState.ANSWERED)
+    if close is not None:
+        with time_machine.travel(close, tick=False):
+            ticket_transition(ticket=ticket, to_state=TicketState.CLOSED)
+    return ticket
+
+
+def test_documents_sent_together_are_one_entry_with_their_names(applicant, applicant_application):
+    send(
+        applicant=applicant,
+        application=applicant_application,
+        files=[("front.jpg", jpeg_bytes()), ("back.pdf", pdf_bytes())],
+        when=days_ago(3),
+        note="Front and back.",
+    )
+    send(
+        applicant=applicant,
+        application=applicant_application,
+        files=[("later.pdf", pdf_bytes(pages=2))],
+        when=days_ago(1),
+    )
+
+    entries = case_timeline_extras(application=applicant_application)
+
+    assert [(entry.kind, entry.document_count) for entry in entries] == [("documents_sent", 1), ("documents_sent", 2)]
+    assert [document.name for document in entries[1].documents] == ["front.jpg", "back.pdf"]
+    assert (entries[1].stage_name, entries[1].note) == ("Biometrics", "Front and back.")
+
+
+def test_the_history_shows_enquiries_asked_answered_and_closed_in_date_order(client, applicant, applicant_application):
+    status_event_record(
+        application=applicant_application,
+        stage=Stage.objects.get(code="eligibility"),
+        state="in_progress",
+        occurred_at=days_ago(20),
+        source_id="e-1",
+    )
+    ticket = answered_enquiry(
+        applicant=applicant, application=applicant_application, asked=days_ago(10), close=days_ago(5)
+    )
+    send(applicant=applicant, application=applicant_application, files=[("a.pdf", pdf_bytes())], when=days_ago(7))
+
+    client.force_login(applicant)
+    page = html.unescape(client.get(detail_url(applicant_application)).text)
+    history = page[page.index('id="history-heading"') :]
+
+    newest_first = [
+        f"Your enquiry {ticket.reference} was closed",  # 5 days ago
+        "You sent 1 document on",  # 7 days ago
+        f"We answered your enquiry {ticket.reference}",  # 9 days ago
+        "Your file is with an officer.",
+        "You sent an enquiry: Status of my application",  # 10 days ago
+        "We started working on Eligibility.",  # 20 days ago
+    ]
+    positions = [history.index(text) for text in newest_first]
+    assert positions == sorted(positions)
+    assert "Internal: call GCMS" not in page
+
+
+def test_an_enquiry_by_an_account_no_longer_linked_or_unconfirmed_does_not_show(applicant, applicant_application):
+    from applications.models import ApplicationLink
+
+    former = UserFactory()
+    link(user=former, application=applicant_application)
+    theirs = answered_enquiry(applicant=former, application=applicant_application, asked=days_ago(4))
+    ApplicationLink.objects.filter(account=former).delete()
+    unconfirmed = make_ticket(account=applicant, application=applicant_application)
+    unconfirmed.state = TicketState.UNCONFIRMED
+    unconfirmed.save()
+    mine = answered_enquiry(applicant=applicant, application=applicant_application, asked=days_ago(2))
+
+    references = {entry.reference for entry in case_timeline_extras(application=applicant_application)}
+    assert references == {mine.reference}
+    assert theirs.reference not in references
+
+
+def history_of(*, applicant, application, size: int) -> None:
+    """`size` submissions of two documents and `size` answered and closed enquiries, plus status events."""
+    stages = list(application.program.stages.order_by("program_stages__position"))
+    for index in range(size):
+        status_event_record(
+            application=application,
+            stage=stages[index % len(stages)],
+            state="in_progress",
+            occurred_at=days_ago(3 * size - index),
+            source_id=f"{application.number}-{index}",
+        )
+        send(
+            applicant=applicant,
+            application=application,
+            files=[
+                (f"page-{index}.pdf", pdf_bytes(pages=index + 1)),
+                (f"photo-{index}.jpg", jpeg_bytes(size=(10 + index, 10))),
+            ],
+            when=days_ago(2 * size - index),
+        )
+        answered_enquiry(
+            applicant=applicant,
+            application=application,
+            asked=days_ago(2 * size - index),
+            close=days_ago(size - index),
+        )
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_the_status_page_costs_the_same_queries_whatever_the_history(
+    client, applicant, applicant_application, size, django_assert_num_queries
+):
+    history_of(applicant=applicant, application=applicant_application, size=size)
+    processing_times_snapshot(as_of=timezone.localdate())
+    client.force_login(applicant)
+    url = detail_url(applicant_application)
+    client.get(url)
+    # As tests/applications/test_application_detail.py counts them: session, user, application,
+    # stage progress, program stages, history, two estimate snapshots, unread count; plus the
+    # documents sent and the enquiries (one query each).
+    with django_assert_num_queries(6 + 2 + 1 + 2):
+        response = client.get(url)
+    text = html.unescape(response.text)
+    assert text.count('class="history__item"') == size * 5  # status event, submission, asked, answered, closed
+    assert text.count("You sent 2 documents on") == size
