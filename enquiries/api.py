@@ -21,13 +21,14 @@ from rest_framework.views import APIView
 from applications.access import application_for_api_client, normalize_application_number
 from applications.models import Application
 from core.api.problems import PROBLEM_CONTENT_TYPE, problem_response, problem_schema
+from core.api.throttling import ServiceTokenRateThrottle
 from core.audit import audit_record
 from core.models import AuditAction
 from enquiries.access import DOCUMENT_SUBJECT
 from enquiries.selectors import documents_for_upstream
 from enquiries.views.documents import document_file_response
 from status_tracker.api.authentication import IsUpstreamClient, ServiceTokenAuthentication
-from status_tracker.models import ApiClient
+from status_tracker.models import ApiClient, ApiScope
 
 MAX_APPLICATION_NUMBER_LENGTH = 20
 NUMBER_PARAMETER = OpenApiParameter(
@@ -97,6 +98,8 @@ class UpstreamDocumentSerializer(serializers.Serializer):
 class ApplicationDocumentsApi(APIView):
     authentication_classes = [ServiceTokenAuthentication]
     permission_classes = [IsUpstreamClient]
+    required_scope = ApiScope.DOCUMENTS_READ
+    throttle_classes = [ServiceTokenRateThrottle]
 
     @extend_schema(
         operation_id="application_documents",
@@ -108,6 +111,10 @@ class ApplicationDocumentsApi(APIView):
         responses={
             200: UpstreamDocumentSerializer(many=True),
             (401, PROBLEM_CONTENT_TYPE): problem_schema("No token, or a token that is unknown or revoked."),
+            (403, PROBLEM_CONTENT_TYPE): problem_schema("The token does not have the documents:read scope."),
+            (429, PROBLEM_CONTENT_TYPE): problem_schema(
+                "More requests than the token's limit per minute (600 by default); Retry-After says when to resume."
+            ),
             (404, PROBLEM_CONTENT_TYPE): problem_schema("There is no application with this number."),
         },
     )
@@ -121,6 +128,8 @@ class ApplicationDocumentsApi(APIView):
 class ApplicationDocumentFileApi(APIView):
     authentication_classes = [ServiceTokenAuthentication]
     permission_classes = [IsUpstreamClient]
+    required_scope = ApiScope.DOCUMENTS_READ
+    throttle_classes = [ServiceTokenRateThrottle]
 
     def perform_content_negotiation(self, request, force=False):
         # The file is whatever type it is; only an error body is rendered, always as a problem.
@@ -137,6 +146,10 @@ class ApplicationDocumentFileApi(APIView):
             (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description=FILE_DESCRIPTION),
             (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description=FILE_DESCRIPTION),
             (401, PROBLEM_CONTENT_TYPE): problem_schema("No token, or a token that is unknown or revoked."),
+            (403, PROBLEM_CONTENT_TYPE): problem_schema("The token does not have the documents:read scope."),
+            (429, PROBLEM_CONTENT_TYPE): problem_schema(
+                "More requests than the token's limit per minute (600 by default); Retry-After says when to resume."
+            ),
             (404, PROBLEM_CONTENT_TYPE): problem_schema("There is no such application, or no such document of it."),
             (410, PROBLEM_CONTENT_TYPE): problem_schema("The document's file was deleted (retention)."),
         },

@@ -25,7 +25,7 @@ def documents_root(settings, tmp_path):
 
 @pytest.fixture
 def token(db):
-    _client, token = api_client_create(name="gcms", actor=None)
+    _client, token = api_client_create(name="gcms", actor=None, scopes=["documents:read", "status:read"])
     return token
 
 
@@ -217,3 +217,13 @@ def test_the_list_costs_the_same_queries_for_few_or_many_documents(api, applican
     with CaptureQueriesContext(connection) as many:
         assert len(api.get(list_url(applicant_application.number)).json()) == 8
     assert len(many) == len(few)
+
+
+def test_a_token_without_the_documents_scope_is_refused(applicant_application, documents):
+    _client, token = api_client_create(name="status reader", actor=None, scopes=["status:read", "decisions:read"])
+    document = documents["sent"][0]
+    reader = Client(headers={"Authorization": f"Bearer {token}"})
+    for path in (list_url(applicant_application.number), file_url(applicant_application.number, document.pk)):
+        response = reader.get(path)
+        assert response.status_code == 403
+        assert "documents:read" in response.json()["detail"]

@@ -29,8 +29,8 @@ def test_every_operation_documents_its_problem_responses(schema):
         ("post", "/api/v1/events/"): {"200", "400", "401", "403", "413", "429", "415", "422"},
         ("get", "/api/v1/applications/{number}/"): {"200", "401", "403", "404", "429"},
         ("get", "/api/v1/processing-times/"): {"200", "400", "404"},
-        ("get", "/api/v1/applications/{number}/documents/"): {"200", "401", "404"},
-        ("get", "/api/v1/applications/{number}/documents/{document_id}/"): {"200", "401", "404", "410"},
+        ("get", "/api/v1/applications/{number}/documents/"): {"200", "401", "403", "404", "429"},
+        ("get", "/api/v1/applications/{number}/documents/{document_id}/"): {"200", "401", "403", "404", "410", "429"},
     }
     found = {
         (method, path): set(operation["responses"])

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('applications', '0008_approved_next_steps'),
-        ('enquiries', '0002_topics_and_roles'),
+        ('enquiries', '0004_agents_workspace'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
