@@ -91,7 +91,7 @@ class TicketReplica:
         self.holidays = holidays
         # Due dates already worked out, shared between replicas: a pure function of the start and the days.
         self.due_dates = {} if due_dates is None else due_dates
-        self.state = TicketState.UNCONFIRMED
+        self.state: str = TicketState.UNCONFIRMED
         self.assigned_to: str | None = None
         self.service_standard_days = standard_days
         self.queued_at: datetime.datetime | None = None
@@ -180,12 +180,14 @@ def replay(
 # Reading what the plan needs -----------------------------------------------------------------------------------
 
 
-def _files() -> tuple[list[FileFacts], dict[str, FileFacts]]:
+def _files(today: datetime.date) -> tuple[list[FileFacts], dict[str, FileFacts]]:
     """The applications the demo's clients write about, and the demo applicant's own (by what they are)."""
     pool_accounts = Q(client__account__isnull=True) | Q(client__account__email__endswith=f"@{CLIENT_EMAIL_DOMAIN}")
     # Files decided long before the year of enquiries are never written about.
-    oldest = timezone.localdate() - datetime.timedelta(days=WINDOW_DAYS + 60)
-    applications = Application.objects.filter(Q(decided_on__isnull=True) | Q(decided_on__gte=oldest))
+    oldest = today - datetime.timedelta(days=WINDOW_DAYS + 60)
+    applications = Application.objects.filter(
+        Q(decided_on__isnull=True) | Q(decided_on__gte=oldest) | Q(client__uci=DEMO_CLIENT_UCI)
+    )
     rows = applications.annotate(linkable=Q(number__startswith=NUMBER_PREFIX) & pool_accounts).values_list(
         "id",
         "number",
@@ -320,9 +322,9 @@ def _accounts_ensure(plan: Plan) -> dict[str, int]:
         [EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in created], batch_size=500
     )
     ids = dict(user_model.objects.filter(email__endswith=f"@{CLIENT_EMAIL_DOMAIN}").values_list("email", "pk"))
-    linked = [person for person in plan.people if person.file is not None]
+    linked = [(ids[person.email], person.file) for person in plan.people if person.file is not None]
     ApplicationLink.objects.bulk_create(
-        [ApplicationLink(account_id=ids[person.email], application_id=person.file.application_id) for person in linked],
+        [ApplicationLink(account_id=account_id, application_id=file.application_id) for account_id, file in linked],
         batch_size=500,
     )
     # One prepared statement for all (bulk_update's CASE expressions take seconds at this size).
@@ -330,7 +332,7 @@ def _accounts_ensure(plan: Plan) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {connection.ops.quote_name(table)} SET {connection.ops.quote_name(column)} = %s WHERE id = %s",  # noqa: S608
-            [(ids[person.email], person.file.client_id) for person in linked],
+            [(account_id, file.client_id) for account_id, file in linked],
         )
     return ids
 
@@ -405,11 +407,13 @@ class _Writer:
         )
         breach_day = clock.add_business_days(replica.due_on, 1, self.holidays) if replica.due_on else None
 
+        queued_at = replica.queued_at or self.plan.anchor
+
         def sent(day: datetime.date | None) -> datetime.datetime | None:
             if day is None or day >= today:
                 return None
             moment = datetime.datetime.combine(day, datetime.time(6), tzinfo=clock.office_zone())
-            return max(moment, replica.queued_at + datetime.timedelta(minutes=1))
+            return max(moment, queued_at + datetime.timedelta(minutes=1))
 
         return sent(at_risk_day), sent(breach_day)
 
@@ -524,15 +528,15 @@ def _result(*, created: int, channel: CrisisChannel) -> DemoEnquiriesResult:
 def demo_enquiries_plan(*, count: int = DEFAULT_COUNT, today: datetime.date | None = None, seed: int = SEED) -> Plan:
     """The plan for the database as it is: its applications, holidays and demo applicant."""
     today = today or timezone.localdate()
-    files, demo_files = _files()
+    files, demo_files = _files(today)
     holidays = _holidays(today)
     given, family = DEMO_PERSON.given_names, DEMO_PERSON.family_name
     # Agents answering "we received your document" start from the saved reply of that name.
     saved_replies = {
-        reply.topic.code: (reply.title_en, (reply.body_en, reply.body_fr))
-        for reply in SavedReply.objects.filter(title_en="Document received", topic__isnull=False).select_related(
-            "topic"
-        )
+        code: (title_en, (body_en, body_fr))
+        for code, title_en, body_en, body_fr in SavedReply.objects.filter(
+            title_en="Document received", topic__isnull=False
+        ).values_list("topic__code", "title_en", "body_en", "body_fr")
     }
     return enquiries_plan(
         saved_replies=saved_replies,

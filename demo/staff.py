@@ -8,6 +8,7 @@ exist so that the demo's history has several people answering.
 """
 
 import time
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
@@ -75,7 +76,7 @@ def _authenticator_ensure(user, secret: str) -> None:
     RecoveryCodes.activate(user)
 
 
-def demo_staff_ensure() -> dict[str, object]:
+def demo_staff_ensure() -> dict[str, Any]:
     """Every demo staff account, by email, created or put back as documented; safe to repeat."""
     groups = {group.name: group for group in Group.objects.filter(name__in=[AGENT_GROUP, SUPERVISOR_GROUP])}
     for name in (AGENT_GROUP, SUPERVISOR_GROUP):
