@@ -296,6 +296,29 @@ def _clear() -> None:
     Client.objects.filter(account__email__endswith=f"@{CLIENT_EMAIL_DOMAIN}").update(account=None)
 
 
+def _joined(plan: Plan) -> dict[str, datetime.datetime]:
+    """When each made-up client signed up (and linked their file): a few days before they first used the portal."""
+    first: dict[str, datetime.datetime] = {}
+    for ticket in plan.tickets:
+        email = ticket.person.email
+        first[email] = min(first.get(email, ticket.created_at), ticket.created_at)
+    for item in plan.deflections:
+        email = item.person.email
+        first[email] = min(first.get(email, item.at), item.at)
+    year_before = plan.anchor - datetime.timedelta(days=WINDOW_DAYS + 30)
+    joined = {}
+    for person in plan.people:
+        earliest = first.get(person.email, year_before)
+        moment = earliest - datetime.timedelta(days=3)
+        if person.file is not None:
+            submitted = datetime.datetime.combine(
+                person.file.submitted_on, datetime.time(12), tzinfo=clock.office_zone()
+            )
+            moment = max(moment, min(submitted + datetime.timedelta(days=1), earliest - datetime.timedelta(minutes=10)))
+        joined[person.email] = moment
+    return joined
+
+
 def _accounts_ensure(plan: Plan) -> dict[str, int]:
     """The made-up clients' accounts (verified, no usable password) and their links; ids by email."""
     user_model = get_user_model()
@@ -304,6 +327,7 @@ def _accounts_ensure(plan: Plan) -> dict[str, int]:
     stale = sorted(existing[email] for email in set(existing) - set(wanted))
     for start in range(0, len(stale), 500):
         user_model.objects.filter(pk__in=stale[start : start + 500]).delete()
+    joined = _joined(plan)
     missing = [person for email, person in wanted.items() if email not in existing]
     created = user_model.objects.bulk_create(
         [
@@ -313,6 +337,7 @@ def _accounts_ensure(plan: Plan) -> dict[str, int]:
                 last_name=person.family_name[:150],
                 preferred_language=person.language,
                 password=make_password(None),
+                date_joined=joined[person.email],
             )
             for person in missing
         ],
@@ -322,17 +347,20 @@ def _accounts_ensure(plan: Plan) -> dict[str, int]:
         [EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in created], batch_size=500
     )
     ids = dict(user_model.objects.filter(email__endswith=f"@{CLIENT_EMAIL_DOMAIN}").values_list("email", "pk"))
-    linked = [(ids[person.email], person.file) for person in plan.people if person.file is not None]
-    ApplicationLink.objects.bulk_create(
-        [ApplicationLink(account_id=account_id, application_id=file.application_id) for account_id, file in linked],
-        batch_size=500,
+    # (account id, file, when linked) of every made-up client with a file.
+    linked = [(ids[person.email], person.file, joined[person.email]) for person in plan.people if person.file]
+    # Rows rather than bulk_create, so that each link is dated before the account's first enquiry.
+    rows_insert(
+        ApplicationLink,
+        ("account_id", "application_id", "linked_at"),
+        [(account_id, file.application_id, linked_at) for account_id, file, linked_at in linked],
     )
     # One prepared statement for all (bulk_update's CASE expressions take seconds at this size).
     table, column = Client._meta.db_table, Client._meta.get_field("account").column
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {connection.ops.quote_name(table)} SET {connection.ops.quote_name(column)} = %s WHERE id = %s",  # noqa: S608
-            [(account_id, file.client_id) for account_id, file in linked],
+            [(account_id, file.client_id) for account_id, file, _linked_at in linked],
         )
     return ids
 
@@ -567,6 +595,8 @@ def demo_enquiries_load(
         _clear()
         users = _accounts_ensure(plan)
         users |= {email: user.pk for email, user in staff.items()}
-        users[DEMO_EMAIL] = get_user_model().objects.get(email=DEMO_EMAIL).pk
+        applicant = get_user_model().objects.filter(email=DEMO_EMAIL).values_list("pk", flat=True).first()
+        if applicant is not None:
+            users[DEMO_EMAIL] = applicant
         _Writer(plan=plan, holidays=_holidays(today), users=users, channel=channel).write()
     return _result(created=len(plan.tickets), channel=channel)

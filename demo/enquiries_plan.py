@@ -301,6 +301,14 @@ class _Planner:
             return candidate
         return earlier + datetime.timedelta(minutes=self.rng.randint(4, 50))
 
+    def working_moment_between(self, start: datetime.datetime, end: datetime.datetime) -> datetime.datetime | None:
+        """A moment in office hours strictly between `start` and `end`, or None when there is none."""
+        first, last = clock.office_date(start), clock.office_date(end)
+        days = [first + datetime.timedelta(days=offset) for offset in range((last - first).days + 1)]
+        candidates = [self.office_hours(day) for day in days if clock.is_business_day(day, self.holidays)]
+        candidates = [moment for moment in candidates if start < moment < end]
+        return self.rng.choice(candidates) if candidates else None
+
     def office_hours(self, day: datetime.date) -> datetime.datetime:
         return self.at(day, self.rng.randint(8 * 60 + 30, 16 * 60 + 30))
 
@@ -514,15 +522,16 @@ class _Planner:
             ticket.moves.append(Move(moment, TicketState.OPEN, actor=client, actor_label=client_label))
         answer_day = self.business_day(start, used + paused)
         answer = self.after(moment, self.office_hours(answer_day))
-        if self.rng.random() < TRANSFER_ODDS:
+        transfer_at = self.working_moment_between(moment, answer) if self.rng.random() < TRANSFER_ODDS else None
+        if transfer_at is not None:
             by = self.rng.choice([self.supervisors[0].email, agent])
             new_agent = self.agent_for(ticket.topic, exclude=agent)
-            moment = moment + (answer - moment) / 3
+            moment = transfer_at
             pair = self.rng.choice(wording.TRANSFER_NOTES)
             ticket.moves.append(Move(moment, TicketState.OPEN, actor=by, note=pair[0], assign=new_agent))
             agent = new_agent
-        if self.rng.random() < NOTE_ODDS:
-            note_at = moment + (answer - moment) / 2
+        note_at = self.working_moment_between(moment, answer) if self.rng.random() < NOTE_ODDS else None
+        if note_at is not None:
             pair = self.rng.choice(wording.AGENT_NOTES)
             member = self.staff_by_email[agent]
             ticket.said.append(

@@ -701,35 +701,43 @@ TOPIC_WORDS: dict[str, dict[str, list[Pair]]] = {
                 "restés dans la maison. Que dois-je faire?",
             ),
             (
-                "My biometrics appointment is tomorrow but the road is closed because of the fire. Application "
+                "My biometrics appointment is tomorrow but the road is closed because of the wildfire. Application "
                 "{number}.",
-                "Mon rendez-vous pour les données biométriques est demain, mais la route est fermée à cause du "
-                "feu. Demande {number}.",
+                "Mon rendez-vous pour les données biométriques est demain, mais la route est fermée à cause des "
+                "feux de forêt. Demande {number}.",
             ),
             (
-                "My work permit ends soon and my employer's plant burned. Can I stay while {number} is decided?",
-                "Mon permis de travail arrive à échéance et l'usine de mon employeur a brûlé. Puis-je rester "
+                "My work permit ends soon and my employer's plant burned in the wildfire. Can I stay while {number} "
+                "is decided?",
+                "Mon permis de travail arrive à échéance et l'usine de mon employeur a brûlé dans les feux de forêt. "
+                "Puis-je rester "
                 "pendant qu'on décide de la demande {number}?",
             ),
             (
-                "We are staying with family in another town and have no mail. Please write to this email for {number}.",
-                "Nous sommes hébergés chez de la famille dans une autre ville et ne recevons plus de courrier. "
+                "We left because of the wildfire and are staying with family in another town, with no mail. Please "
+                "write to this email for {number}.",
+                "Nous sommes partis à cause des feux de forêt et sommes hébergés chez de la famille dans une autre "
+                "ville, sans courrier. "
                 "Veuillez écrire à ce courriel pour la demande {number}.",
             ),
             (
-                "The officer asked for documents for {number} but we cannot go home. Can you give us more time?",
-                "L'agent a demandé des documents pour la demande {number}, mais nous ne pouvons pas rentrer chez "
-                "nous. Pouvez-vous nous donner plus de temps?",
+                "The officer asked for documents for {number} but the wildfire keeps us from going home. Can you "
+                "give us more time?",
+                "L'agent a demandé des documents pour la demande {number}, mais les feux de forêt nous empêchent de "
+                "rentrer chez nous. Pouvez-vous nous donner plus de temps?",
             ),
             (
-                "My passport was lost in the evacuation. I need it for {number}.",
-                "Mon passeport a été perdu pendant l'évacuation. J'en ai besoin pour la demande {number}.",
+                "My passport was lost when we fled the wildfire. I need it for {number}.",
+                "Mon passeport a été perdu pendant l'évacuation due aux feux de forêt. J'en ai besoin pour la "
+                "demande {number}.",
             ),
         ],
         "ask_no_file": [
             (
-                "We had to leave our home because of the fire. Is there any help for people waiting for their papers?",
-                "Nous avons dû quitter notre maison à cause du feu. Y a-t-il de l'aide pour les personnes qui "
+                "We had to leave our home because of the wildfire. Is there any help for people waiting for their "
+                "papers?",
+                "Nous avons dû quitter notre maison à cause des feux de forêt. Y a-t-il de l'aide pour les personnes "
+                "qui "
                 "attendent leurs papiers?",
             ),
         ],
@@ -780,11 +788,11 @@ TOPIC_WORDS: dict[str, dict[str, list[Pair]]] = {
 
 # The client's answer to a request, which resumes the clock.
 CLIENT_REPLIES: list[Pair] = [
-    ("Here it is, attached. Thank you.", "Le voici, en pièce jointe. Merci."),
-    ("I sent it with the upload button just now.", "Je viens de l'envoyer avec le bouton de téléversement."),
+    ("Here it is, attached. Thank you.", "Voici, en pièce jointe. Merci."),
+    ("I just sent everything with the upload button.", "Je viens de tout envoyer avec le bouton de téléversement."),
     (
         "Sorry for the delay, I had to ask for it. It is attached.",
-        "Désolé du retard, j'ai dû le demander. Il est joint.",
+        "Désolé du retard, j'ai dû en faire la demande. C'est en pièce jointe.",
     ),
     ("Attached. Please tell me if anything else is needed.", "Ci-joint. Dites-moi s'il faut autre chose."),
     ("Here is the information you asked for.", "Voici les renseignements demandés."),

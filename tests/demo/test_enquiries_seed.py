@@ -322,6 +322,21 @@ def test_no_account_holder_has_an_enquiry_about_a_file_they_cannot_see(result):
         assert tickets_for_client(viewer=account).count() == sent.count() > 0
 
 
+def test_made_up_clients_linked_their_file_after_applying_and_before_writing_about_it(result):
+    first_enquiry = {}
+    for account_id, created_at in demo_tickets().exclude(account=None).values_list("account_id", "created_at"):
+        first_enquiry[account_id] = min(first_enquiry.get(account_id, created_at), created_at)
+    links = ApplicationLink.objects.filter(account__email__endswith=f"@{CLIENT_EMAIL_DOMAIN}").select_related(
+        "application", "account"
+    )
+    assert links.exists()
+    for link in links:
+        assert clock.office_date(link.linked_at) > link.application.submitted_on
+        assert link.account.date_joined == link.linked_at
+        if link.account_id in first_enquiry:
+            assert link.linked_at < first_enquiry[link.account_id]
+
+
 def test_guests_confirmed_their_address_before_their_enquiry_was_queued(result):
     guests = demo_tickets().filter(account=None).exclude(state=TicketState.UNCONFIRMED)
     assert guests.count() > SEEDED * 0.15
@@ -343,6 +358,15 @@ def test_the_past_crisis_channel_closed_two_months_ago_with_its_own_urgent_queue
     assert not tickets.exclude(crisis_channel=channel).exists()
     assert not tickets.exclude(created_at__range=(channel.opens_at, channel.closes_at)).exists()
     assert set(tickets.values_list("priority", flat=True)) == {topic.priority}
+
+
+def test_every_crisis_enquiry_quotes_the_channel_keyword_in_its_language(result):
+    channel = CrisisChannel.objects.get(name_en=result.crisis_channel)
+    keywords = {"en": channel.keyword_en, "fr": channel.keyword_fr}
+    for ticket in demo_tickets().filter(crisis_channel=channel).prefetch_related("messages"):
+        first = ticket.messages.all()[0]
+        assert first.author_kind == TicketMessage.Author.CLIENT
+        assert keywords[ticket.language] in first.body.lower(), ticket.reference
 
 
 def test_a_few_hundred_questions_per_three_thousand_were_answered_by_the_page(result):
