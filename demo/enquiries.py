@@ -169,11 +169,12 @@ class TicketReplica:
 def replay(
     ticket: PlannedTicket,
     *,
+    standard_days: int,
     holidays: frozenset[datetime.date],
     due_dates: dict[tuple[datetime.date, int], datetime.date] | None = None,
 ) -> tuple[TicketReplica, list[dict]]:
     """The planned ticket's fields after all its moves, and its change rows (emails for people)."""
-    replica = TicketReplica(standard_days=STANDARDS[ticket.topic], holidays=holidays, due_dates=due_dates)
+    replica = TicketReplica(standard_days=standard_days, holidays=holidays, due_dates=due_dates)
     return replica, [replica.move(move) for move in ticket.moves]
 
 
@@ -484,7 +485,12 @@ class _Writer:
     def write(self) -> None:
         due_dates: dict[tuple[datetime.date, int], datetime.date] = {}
         replicas = {
-            ticket.reference: replay(ticket, holidays=self.holidays, due_dates=due_dates)
+            ticket.reference: replay(
+                ticket,
+                standard_days=self.plan.standards[ticket.topic],
+                holidays=self.holidays,
+                due_dates=due_dates,
+            )
             for ticket in self.plan.tickets
         }
         # Tickets merged into another need its id: the others go in first.
@@ -566,8 +572,12 @@ def demo_enquiries_plan(*, count: int = DEFAULT_COUNT, today: datetime.date | No
             title_en="Document received", topic__isnull=False
         ).values_list("topic__code", "title_en", "body_en", "body_fr")
     }
+    standards = dict(Topic.objects.values_list("code", "service_standard_days"))
+    # The crisis topic is (re)made with the demo's standard.
+    standards[CRISIS_TOPIC_CODE] = STANDARDS[CRISIS_TOPIC_CODE]
     return enquiries_plan(
         saved_replies=saved_replies,
+        standards=standards,
         count=count,
         today=today,
         files=files,

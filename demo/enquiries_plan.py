@@ -24,6 +24,8 @@ import string
 import zlib
 from collections.abc import Set
 
+from django.conf import settings
+
 from core.text import fold
 from demo import enquiries_wording as wording
 from demo.history_plan import NAMES
@@ -42,6 +44,8 @@ NO_FILE_PEOPLE = 200
 NO_FILE_SEED = 20260917
 
 # Topic codes, their service standards (business days, as in the enquiries migration) and their share.
+# The service standards of the topics (business days), as the enquiries migration sets them; the plan is
+# given the database's, which an administrator may have changed.
 STANDARDS = {"status": 10, "document": 5, "contact": 5, "urgent": 3, "technical": 5, "other": 10, CRISIS_TOPIC_CODE: 2}
 TOPIC_SHARES = {"status": 0.44, "document": 0.17, "contact": 0.10, "urgent": 0.07, "technical": 0.09, "other": 0.13}
 # Where the wording for each topic lives.
@@ -78,7 +82,7 @@ NOTE_ODDS = 0.12
 SURVEY_ODDS = 0.35
 DEFLECTION_SHARE = 0.12  # deflections, per enquiry
 OTHER_LANGUAGE_ODDS = 0.05
-AUTO_CLOSE_DAYS = 14
+AUTO_CLOSE_DAYS = 14  # unless ENQUIRY_AUTO_CLOSE_DAYS says otherwise
 
 UNCHANGED = "unchanged"  # a move that leaves the assignee as it is
 # When clients write (office time): evenings are busier than mornings. Cumulative weights.
@@ -194,6 +198,7 @@ class Plan:
     crisis_opens_at: datetime.datetime
     crisis_closes_at: datetime.datetime
     busy_month: datetime.date
+    standards: dict[str, int]  # business days, by topic code
 
 
 def _ascii(text: str) -> str:
@@ -249,8 +254,11 @@ class _Planner:
         demo_files: dict[str, FileFacts],
         holidays: Set[datetime.date],
         saved_replies: dict[str, tuple[str, wording.Pair]],
+        standards: dict[str, int],
     ) -> None:
         self.saved_replies = saved_replies
+        self.standards = {**STANDARDS, **standards}
+        self.auto_close_days = getattr(settings, "ENQUIRY_AUTO_CLOSE_DAYS", AUTO_CLOSE_DAYS)
         self.rng = random.Random(f"{seed}-{today.isoformat()}-{count}")
         self.count = count
         self.today = today
@@ -490,7 +498,7 @@ class _Planner:
         person = ticket.person
         client = person.email if person.has_account else None
         client_label = "" if person.has_account else person.email
-        standard = STANDARDS[ticket.topic]
+        standard = self.standards[ticket.topic]
         queued = self.queue(ticket)
         start = clock.office_date(queued)
         behind = start >= self.backlog_from
@@ -567,8 +575,8 @@ class _Planner:
                 Said(answer, TicketMessage.Author.AGENT, agent, self.agent_text(ticket, "again", again_day, agent))
             )
             ticket.moves.append(Move(answer, TicketState.ANSWERED, actor=agent))
-        closing_day = clock.office_date(answer) + datetime.timedelta(days=AUTO_CLOSE_DAYS + 1)
-        note = wording.AUTO_CLOSE_NOTE.format(days=AUTO_CLOSE_DAYS)
+        closing_day = clock.office_date(answer) + datetime.timedelta(days=self.auto_close_days + 1)
+        note = wording.AUTO_CLOSE_NOTE.format(days=self.auto_close_days)
         ticket.moves.append(Move(self.at(closing_day, 5 * 60 + self.rng.randint(0, 20)), TicketState.CLOSED, note=note))
 
     def rate(self, ticket: PlannedTicket, answered: datetime.datetime, *, late: bool) -> None:
@@ -728,8 +736,8 @@ class _Planner:
             )
         )
         ticket.moves.append(Move(answered, TicketState.ANSWERED, actor=other_agent))
-        closing = self.at(answered.date() + datetime.timedelta(days=AUTO_CLOSE_DAYS + 1), 5 * 60 + 3)
-        note = wording.AUTO_CLOSE_NOTE.format(days=AUTO_CLOSE_DAYS)
+        closing = self.at(answered.date() + datetime.timedelta(days=self.auto_close_days + 1), 5 * 60 + 3)
+        note = wording.AUTO_CLOSE_NOTE.format(days=self.auto_close_days)
         ticket.moves.append(Move(closing, TicketState.CLOSED, note=note))
         tickets.append(ticket)
         # Last week: is anything else needed after the medical exam? Answered four days ago and rated.
@@ -822,6 +830,7 @@ def enquiries_plan(
     demo_applicant: tuple[str, str, str],
     holidays: Set[datetime.date],
     saved_replies: dict[str, tuple[str, wording.Pair]] | None = None,
+    standards: dict[str, int] | None = None,
     seed: int = SEED,
 ) -> Plan:
     """`count` enquiries over the year before `today` (the demo applicant's own among them), and deflections.
@@ -838,6 +847,7 @@ def enquiries_plan(
         demo_files=demo_files,
         holidays=holidays,
         saved_replies=saved_replies or {},
+        standards=standards or {},
     )
     own = planner.demo_applicant(*demo_applicant) if count >= 20 else []
     crisis_total = round(count * CRISIS_SHARE)
@@ -860,4 +870,5 @@ def enquiries_plan(
         crisis_opens_at=planner.at(planner.crisis_opens, 9 * 60),
         crisis_closes_at=planner.at(planner.crisis_closes, 17 * 60),
         busy_month=planner.busy_month,
+        standards=planner.standards,
     )
