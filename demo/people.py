@@ -12,6 +12,16 @@ DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "admin-portal-2026"  # noqa: S105
+# The Client Support Centre's demo staff sign in with a password and a code from an authenticator app set up
+# with the published secret below (or the code `manage.py demo_totp <email>` prints).
+AGENT_EMAIL = "agent@example.com"
+AGENT_PASSWORD = "agent-portal-2026"  # noqa: S105
+SUPERVISOR_EMAIL = "supervisor@example.com"
+SUPERVISOR_PASSWORD = "supervisor-portal-2026"  # noqa: S105
+DEMO_TOTP_SECRETS = {
+    AGENT_EMAIL: "DEMOAGENTPORTALTOTPSECRETQ7K4M2X",
+    SUPERVISOR_EMAIL: "DEMOSUPERVISORPORTALTOTPSECRET4M",
+}
 
 # The applicant behind the demo account; fixed so that instructions can quote them.
 DEMO_CLIENT_UCI = "1093847562"
@@ -198,3 +208,34 @@ APPLIED_FROM_EITHER = {"spouse-sponsorship", "work-permit"}
 
 # Offices abroad decide outside Canada (the longer judicial-review deadline); the others inside.
 OFFICES_ABROAD = {"New Delhi", "Manila", "Paris"}
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffMember:
+    """Someone of the Client Support Centre: an agent of some queues, or a supervisor of all."""
+
+    email: str
+    given_names: str
+    family_name: str
+    language: str
+    topics: tuple[str, ...]  # topic codes of the queues they work; CRISIS_TOPIC_CODE for the crisis channel's
+    supervisor: bool = False
+    password: str = ""  # empty: nobody signs in as them, their work is history
+
+
+CRISIS_TOPIC_CODE = "crisis-wildfires"
+
+STAFF = [
+    StaffMember(AGENT_EMAIL, "Sam", "Gagnon", "en", ("status", "document", "contact"), password=AGENT_PASSWORD),
+    StaffMember(SUPERVISOR_EMAIL, "Dana", "Whitfield", "en", (), supervisor=True, password=SUPERVISOR_PASSWORD),
+    StaffMember("chantal.roy@support.example.com", "Chantal", "Roy", "fr", ("status", "other")),
+    StaffMember(
+        "imran.siddiqui@support.example.com", "Imran", "Siddiqui", "en", ("status", "urgent", CRISIS_TOPIC_CODE)
+    ),
+    StaffMember(
+        "marie-eve.lavoie@support.example.com", "Marie-Ève", "Lavoie", "fr", ("document", "contact", CRISIS_TOPIC_CODE)
+    ),
+    StaffMember("daniel.cohen@support.example.com", "Daniel", "Cohen", "en", ("technical", "other")),
+    StaffMember("aisha.bello@support.example.com", "Aisha", "Bello", "en", ("urgent", "status", CRISIS_TOPIC_CODE)),
+    StaffMember("pierre.nguyen@support.example.com", "Pierre", "Nguyen", "fr", ("technical", "contact")),
+]
