@@ -1,9 +1,17 @@
-"""Cross-cutting request handling: idle sign-out without a write per page, and private caching for signed-in answers."""
+"""Cross-cutting request handling: idle sign-out without a write per page, private caching for
+signed-in answers, and two-step verification for every staff account."""
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+from core.second_step import has_second_step, signed_in_with_second_step
 
 REFRESHED_AT_KEY = "_idle_refreshed_at"
 
@@ -50,3 +58,42 @@ class PrivateResponsesMiddleware:
         if signed_in or "HTTP_AUTHORIZATION" in request.META:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+# Pages a staff member needs before the second step: signing in and out, setting it up, the language.
+SECOND_STEP_EXEMPT_PREFIXES = ("account_", "mfa_")
+SECOND_STEP_EXEMPT_NAMES = {"set_language", "healthz"}
+
+
+class StaffSecondStepMiddleware:
+    """Staff accounts (administrators, agents, every role that reads other people's files) must have
+    signed in with two-step verification; applicants choose for themselves.
+
+    A staff member whose session did not use a second step is sent to set one up (when they
+    have none) or to confirm with a code (when they have one), then back where they were.
+    The upstream API is not concerned: it takes service tokens, never sessions.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_staff:
+            return None
+        match = request.resolver_match
+        name = (match.url_name or "") if match else ""
+        if name.startswith(SECOND_STEP_EXEMPT_PREFIXES) or name in SECOND_STEP_EXEMPT_NAMES:
+            return None
+        if request.path.startswith("/api/") or signed_in_with_second_step(request):
+            return None
+        if not has_second_step(user):
+            messages.warning(
+                request,
+                _("Staff accounts must use two-step verification. Set it up now to continue."),
+            )
+            return redirect(reverse("mfa_activate_totp"))
+        return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")

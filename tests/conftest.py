@@ -43,6 +43,15 @@ def admin_user(db):
     return UserFactory(email="admin@example.com", is_staff=True, is_superuser=True)
 
 
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, signed in with the second step that staff pages require."""
+    from tests.factories import sign_in_with_second_step
+
+    sign_in_with_second_step(client, admin_user)
+    return client
+
+
 @pytest.fixture(autouse=True)
 def english_by_default():
     """Start every test in English; reverse() otherwise follows the last request's language."""

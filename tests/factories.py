@@ -185,3 +185,39 @@ def status_event_record(
         return RecordedEvent(event=StatusEvent.objects.get(source_id=source_id), created=False, applied=False)
     application.refresh_from_db()
     return RecordedEvent(event=item.event, created=True, applied=item.result == ItemResult.APPLIED)
+
+
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def sign_in_with_second_step(client, user) -> None:
+    """Sign `user` in as allauth does after a password and a TOTP code: staff pages need both.
+
+    The user gets a TOTP authenticator (as if set up), and the session carries allauth's
+    records of both steps, so StaffSecondStepMiddleware and the agent workspace let them in.
+    """
+    import time
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, STAFF_TOTP_SECRET)
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "id": authenticator.pk, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+def sign_in(client, user) -> None:
+    """Sign in as a person would: staff with their second step (which staff pages require), others with a password."""
+    if user.is_staff:
+        sign_in_with_second_step(client, user)
+    else:
+        client.force_login(user)

@@ -21,7 +21,7 @@ from status_tracker.api_clients import api_client_create, api_client_revoke
 from status_tracker.events import EventIn
 from status_tracker.ingest import ItemResult, events_ingest
 from status_tracker.models import ApiScope, EventKind
-from tests.factories import ApplicationFactory, UserFactory, link
+from tests.factories import ApplicationFactory, UserFactory, link, sign_in
 
 PERSONAS = ["anonymous", "owner", "other_applicant", "staff", "staff_without_permission", "former_owner"]
 
@@ -69,7 +69,7 @@ def case(db):
 def client_for(person) -> Client:
     client = Client()
     if person is not None:
-        client.force_login(person)
+        sign_in(client, person)
     return client
 
 
@@ -136,7 +136,7 @@ def test_the_upstream_read_back_answers_only_live_service_tokens(case, who, expe
     headers = {}
     client = Client()
     if who == "signed-in staff":
-        client.force_login(people["staff"])
+        sign_in(client, people["staff"])
     elif who in ("service token", "revoked token"):
         api_client, token = api_client_create(name=f"gcms {who}", actor=None, scopes=ApiScope.values)
         if who == "revoked token":

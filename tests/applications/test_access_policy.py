@@ -16,7 +16,7 @@ from applications.access import (
 from applications.models import Application
 from applications.services import application_unlink
 from core.models import AuditAction, AuditEvent
-from tests.factories import ApplicationFactory, UserFactory, link
+from tests.factories import ApplicationFactory, UserFactory, link, sign_in_with_second_step
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_owners_reads_are_not_audited_but_staff_reads_are(applicant, applicant_a
 
 
 def test_a_staff_read_of_the_status_page_is_audited_with_the_address(client, staff_user, applicant_application):
-    client.force_login(staff_user)
+    sign_in_with_second_step(client, staff_user)
     response = client.get(reverse("applications:detail", args=[applicant_application.number]), REMOTE_ADDR="192.0.2.9")
     assert response.status_code == 200
     event = AuditEvent.objects.get(action=AuditAction.CASE_READ)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from applications.models import Stage
 from processing_times.figures import processing_times_snapshot
-from tests.factories import ApplicationFactory, link, status_event_record
+from tests.factories import ApplicationFactory, link, sign_in, sign_in_with_second_step, status_event_record
 
 
 def detail_url(application, language="en"):
@@ -43,31 +43,31 @@ def test_it_sends_anonymous_visitors_to_sign_in(client, applicant_application):
 
 
 def test_it_shows_the_owner_their_application(client, applicant, applicant_application):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     response = client.get(detail_url(applicant_application))
     assert response.status_code == 200
     assert applicant_application.number in response.text
 
 
 def test_it_hides_other_applicants_case(client, other_applicant, applicant_application):
-    client.force_login(other_applicant)
+    sign_in(client, other_applicant)
     assert client.get(detail_url(applicant_application)).status_code == 404
 
 
 def test_it_gives_the_same_404_for_a_number_that_does_not_exist(client, other_applicant):
-    client.force_login(other_applicant)
+    sign_in(client, other_applicant)
     assert client.get(reverse("applications:detail", kwargs={"number": "E999999999"})).status_code == 404
 
 
 def test_it_lets_staff_with_view_permission_read_any_application(client, staff_user, applicant_application):
-    client.force_login(staff_user)
+    sign_in_with_second_step(client, staff_user)
     assert client.get(detail_url(applicant_application)).status_code == 200
 
 
 def test_it_hides_applications_from_staff_without_the_permission(client, applicant_application):
     from tests.factories import UserFactory
 
-    client.force_login(UserFactory(is_staff=True))
+    sign_in(client, UserFactory(is_staff=True))
     assert client.get(detail_url(applicant_application)).status_code == 404
 
 
@@ -80,7 +80,7 @@ def test_it_lists_waiting_on_you_first_with_what_to_do(client, applicant, applic
         occurred_at=timezone.now() - datetime.timedelta(days=3),
         source_id="bio-1",
     )
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = client.get(detail_url(applicant_application)).text
     waiting = page.index("We are waiting on you")
     assert waiting < page.index('id="stages-heading"')
@@ -104,7 +104,7 @@ def test_it_shows_history_newest_first_in_french(client, applicant, applicant_ap
         occurred_at=now - datetime.timedelta(days=2),
         source_id="e-2",
     )
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = html.unescape(client.get(detail_url(applicant_application, "fr")).text)
     assert '<html lang="fr">' in page
     completed = "L'étape «\u00a0Admissibilité\u00a0» est terminée."
@@ -118,7 +118,7 @@ def test_it_uses_the_same_number_of_queries_whatever_the_history_length(
 ):
     record_history(applicant_application, history_length)
     processing_times_snapshot(as_of=timezone.localdate())
-    client.force_login(applicant)
+    sign_in(client, applicant)
     url = detail_url(applicant_application)
     client.get(url)  # warm the session so both runs do the same work
     # Session, user, application, stage progress, program stages, history; plus two
@@ -137,7 +137,7 @@ def test_my_applications_lists_only_my_own_with_a_constant_query_count(client, a
     mine = [applicant_application] + [ApplicationFactory(client=applicant_application.client) for _ in range(4)]
     for application in mine[1:]:
         link(user=applicant, application=application)
-    client.force_login(applicant)
+    sign_in(client, applicant)
     client.get(reverse("applications:list"))
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("applications:list")).text

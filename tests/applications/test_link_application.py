@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from applications.models import ApplicationLink, LinkAttempt, LinkLock
-from tests.factories import ApplicationFactory, ClientFactory, UserFactory
+from tests.factories import ApplicationFactory, ClientFactory, UserFactory, sign_in_with_second_step
 
 GENERIC_ERROR = "We could not link this application with the details you entered."
 LOCKED_ERROR = "linking is paused for 24 hours"
@@ -202,7 +202,7 @@ def test_nobody_can_unlink_someone_elses_application(client, other_applicant, ap
 
 
 def test_staff_are_sent_back_to_the_status_page_instead_of_unlinking(client, staff_user, applicant_application):
-    client.force_login(staff_user)
+    sign_in_with_second_step(client, staff_user)
     url = reverse("applications:unlink", kwargs={"number": applicant_application.number})
     response = client.post(url)
     assert response.status_code == 302

@@ -184,6 +184,26 @@ def reference_data(transactional_db):
     reference_data_load(stage_model=Stage, program_model=Program, program_stage_model=ProgramStage)
 
 
+def sign_in_staff(page, *, user, password: str, language: str = "en", landing: str = "**/applications/") -> None:
+    """Sign a staff member in as they must: password, then a code from their authenticator app."""
+    import pyotp
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from tests.factories import STAFF_TOTP_SECRET
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, STAFF_TOTP_SECRET)
+    visit(page, f"/{language}/accounts/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    page.locator("#id_code").fill(pyotp.TOTP(STAFF_TOTP_SECRET).now())
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(landing)
+
+
 def sign_in(page, *, email: str, password: str, language: str = "en") -> None:
     """Sign in through the sign-in page; allauth then lands on the person's list of applications."""
     visit(page, f"/{language}/accounts/login/")

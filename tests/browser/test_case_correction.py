@@ -15,7 +15,7 @@ from tests.browser.conftest import (
     assert_no_browser_errors,
     french,
     screenshot,
-    sign_in,
+    sign_in_staff,
 )
 from tests.factories import ApplicationFactory, UserFactory, link
 
@@ -46,7 +46,7 @@ def test_an_administrator_corrects_a_decision_through_the_form(page, language):
     admin = UserFactory(email=f"admin-{language}@example.com", is_staff=True, is_superuser=True)
     application = ApplicationFactory()
     link(user=UserFactory(email=f"client-{language}@example.com"), application=application)
-    sign_in(page, email=admin.email, password=PASSWORD, language=language)
+    sign_in_staff(page, user=admin, password=PASSWORD, language=language)
 
     page.goto(f"/{language}/admin/applications/application/{application.pk}/change/")
     check_django_admin_page(page)

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from notifications.models import Notification, NotificationPreference, State
+from tests.factories import sign_in_with_second_step
 from tests.notifications_support import make_notification
 
 CHANGELIST = "admin:notifications_notification_changelist"
@@ -13,7 +14,7 @@ def test_failed_rows_are_one_filter_away(client, admin_user, applicant, applican
         recipient=applicant, application=applicant_application, state=State.FAILED, last_error="400 bad address"
     )
     make_notification(recipient=applicant, application=applicant_application, state=State.SENT)
-    client.force_login(admin_user)
+    sign_in_with_second_step(client, admin_user)
     page = client.get(reverse(CHANGELIST), {"state__exact": "failed"}).text
     assert page.count('name="_selected_action"') == 1
     assert f'value="{failed.pk}"' in page
@@ -23,7 +24,7 @@ def test_search_by_reference_email_or_number_and_nonsense_is_harmless(
     client, admin_user, applicant, applicant_application
 ):
     row = make_notification(recipient=applicant, application=applicant_application)
-    client.force_login(admin_user)
+    sign_in_with_second_step(client, admin_user)
     for term in (str(row.reference), "applicant@example", applicant_application.number):
         page = client.get(reverse(CHANGELIST), {"q": term}).text
         assert page.count('name="_selected_action"') == 1, term
@@ -43,7 +44,7 @@ def test_retry_now_resets_failed_rows_only_and_enqueues_after_commit(
         recipient=applicant, application=applicant_application, state=State.FAILED, attempts=12, last_error="503"
     )
     sent = make_notification(recipient=applicant, application=applicant_application, state=State.SENT)
-    client.force_login(admin_user)
+    sign_in_with_second_step(client, admin_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse(CHANGELIST), {"action": "retry_now", "_selected_action": [failed.pk, sent.pk]}, follow=True
@@ -58,7 +59,7 @@ def test_retry_now_resets_failed_rows_only_and_enqueues_after_commit(
 
 def test_rows_cannot_be_added_or_edited_in_admin(client, admin_user, applicant, applicant_application):
     row = make_notification(recipient=applicant, application=applicant_application)
-    client.force_login(admin_user)
+    sign_in_with_second_step(client, admin_user)
     assert client.get(reverse("admin:notifications_notification_add")).status_code == 403
     url = reverse("admin:notifications_notification_change", args=[row.pk])
     page = client.get(url)
@@ -70,6 +71,6 @@ def test_rows_cannot_be_added_or_edited_in_admin(client, admin_user, applicant, 
 
 def test_preferences_are_listed_and_searchable(client, admin_user, applicant):
     NotificationPreference.objects.create(user=applicant, daily_digest=True)
-    client.force_login(admin_user)
+    sign_in_with_second_step(client, admin_user)
     page = client.get(reverse("admin:notifications_notificationpreference_changelist"), {"q": "applicant@"}).text
     assert "applicant@example.com" in page

@@ -7,6 +7,7 @@ from django.utils import translation
 from core.models import AuditAction, AuditEvent
 from notifications.content import unsubscribe_token
 from notifications.models import NotificationPreference
+from tests.factories import sign_in_with_second_step
 
 
 def audits():
@@ -98,7 +99,7 @@ def test_a_change_made_in_admin_is_audited_with_the_staff_member(client, admin_u
     from notifications.models import NotificationPreference
 
     preference = NotificationPreference.objects.create(user=applicant)
-    client.force_login(admin_user)
+    sign_in_with_second_step(client, admin_user)
     url = reverse("admin:notifications_notificationpreference_change", args=[preference.pk])
     data = {
         "user": applicant.pk,

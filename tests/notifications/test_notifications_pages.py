@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from notifications.content import UNSUBSCRIBE_MAX_AGE_SECONDS, unsubscribe_token
 from notifications.forms import NotificationPreferenceForm, normalize_phone_number
 from notifications.models import Channel, Kind, NotificationPreference
-from tests.factories import ApplicationFactory, link
+from tests.factories import ApplicationFactory, link, sign_in_with_second_step
 from tests.notifications_support import make_event, make_notification
 
 
@@ -330,7 +330,7 @@ def test_staff_see_only_their_own_notifications_even_with_case_access(
     client, staff_user, applicant, applicant_application
 ):
     mine = in_app(applicant, applicant_application, kind=Kind.STATUS_CHANGE)
-    client.force_login(staff_user)
+    sign_in_with_second_step(client, staff_user)
     page = client.get(reverse("notifications:centre")).text
     assert 'class="notification ' not in page
     assert applicant_application.number not in page

@@ -34,7 +34,15 @@ from status_tracker.models import (
     StageProgress,
     StatusEvent,
 )
-from tests.factories import ApplicationFactory, ClientFactory, UserFactory, link, record_decision, status_event_record
+from tests.factories import (
+    ApplicationFactory,
+    ClientFactory,
+    UserFactory,
+    link,
+    record_decision,
+    sign_in_with_second_step,
+    status_event_record,
+)
 
 REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
 
@@ -173,7 +181,7 @@ def enquiries_one_of_everything(*, applicant, application) -> None:
 
 @pytest.fixture
 def admin_client(client, admin_user):
-    client.force_login(admin_user)
+    sign_in_with_second_step(client, admin_user)
     return client
 
 
@@ -272,7 +280,7 @@ def test_it_turns_applicants_away_from_admin_pages_too(client, applicant, applic
 
 def test_staff_with_only_the_view_permission_can_read_but_not_edit_applications(client, staff_user):
     application = ApplicationFactory()
-    client.force_login(staff_user)
+    sign_in_with_second_step(client, staff_user)
     assert client.get(admin_url(Application, "changelist")).status_code == 200
     response = client.get(admin_url(Application, "change", application.pk))
     assert response.status_code == 200

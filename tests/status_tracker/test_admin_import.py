@@ -16,7 +16,7 @@ from notifications.models import Notification
 from status_tracker.admin.csv_import import CONFIRMATION_SALT
 from status_tracker.csv_import import COLUMNS, MAX_ROWS, CsvFileError, csv_rows_check, csv_rows_parse
 from status_tracker.models import StageProgress, StatusEvent
-from tests.factories import UserFactory, status_event_record
+from tests.factories import UserFactory, sign_in, sign_in_with_second_step, status_event_record
 
 IMPORT_URL = "admin:status_tracker_statusevent_import"
 CONFIRM_URL = "admin:status_tracker_statusevent_import_confirm"
@@ -94,7 +94,7 @@ def test_it_sends_anonymous_visitors_to_the_admin_sign_in(client):
 
 
 def test_it_turns_away_applicants(client, applicant):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     response = client.get(reverse(IMPORT_URL))
     assert response.status_code == 302 and reverse("admin:login") in response["Location"]
 
@@ -102,7 +102,7 @@ def test_it_turns_away_applicants(client, applicant):
 def test_it_refuses_staff_without_the_add_permission(client, db):
     reader = UserFactory(email="reader@example.com", is_staff=True)
     reader.user_permissions.add(Permission.objects.get(codename="view_statusevent"))
-    client.force_login(reader)
+    sign_in(client, reader)
 
     assert client.get(reverse(IMPORT_URL)).status_code == 403
     assert client.post(reverse(CONFIRM_URL), {"token": "x"}).status_code == 403
@@ -112,7 +112,7 @@ def test_it_refuses_staff_without_the_add_permission(client, db):
 
 
 def test_staff_with_the_add_permission_see_the_button_and_the_form(client, importer):
-    client.force_login(importer)
+    sign_in(client, importer)
     changelist = client.get(reverse("admin:status_tracker_statusevent_changelist"))
     assert reverse(IMPORT_URL) in changelist.content.decode()
 
@@ -144,7 +144,7 @@ def test_the_preview_shows_each_row_and_writes_nothing(client, importer, rows, a
         occurred_at=WHEN,
         source_id="csv-1",
     )
-    client.force_login(importer)
+    sign_in(client, importer)
     before = (StatusEvent.objects.count(), StageProgress.objects.count(), Notification.objects.count())
 
     response = upload(client, csv_bytes(rows))
@@ -168,7 +168,7 @@ def test_the_preview_shows_each_row_and_writes_nothing(client, importer, rows, a
 
 
 def test_confirming_applies_the_rows_through_the_service(client, importer, rows, applicant_application, applicant):
-    client.force_login(importer)
+    sign_in(client, importer)
     token = token_from(upload(client, csv_bytes(rows)))
 
     response = client.post(reverse(CONFIRM_URL), {"token": token})
@@ -206,7 +206,7 @@ def test_confirming_applies_the_rows_through_the_service(client, importer, rows,
 
 
 def test_importing_the_same_file_again_reports_duplicates_and_tells_nobody(client, importer, rows):
-    client.force_login(importer)
+    sign_in(client, importer)
     client.post(reverse(CONFIRM_URL), {"token": token_from(upload(client, csv_bytes(rows)))})
     notified = Notification.objects.count()
 
@@ -220,7 +220,7 @@ def test_importing_the_same_file_again_reports_duplicates_and_tells_nobody(clien
 
 
 def test_a_repeated_event_id_in_the_file_is_a_duplicate(client, importer, rows):
-    client.force_login(importer)
+    sign_in(client, importer)
     preview = upload(client, csv_bytes([rows[0], rows[0] | {"state": "in_progress"}]))
     assert [check.duplicate for check in preview.context["checks"]] == [False, True]
 
@@ -229,7 +229,7 @@ def test_a_repeated_event_id_in_the_file_is_a_duplicate(client, importer, rows):
 
 
 def test_a_preview_can_be_confirmed_only_once(client, importer, rows):
-    client.force_login(importer)
+    sign_in(client, importer)
     token = token_from(upload(client, csv_bytes(rows)))
     assert client.post(reverse(CONFIRM_URL), {"token": token}).status_code == 200
 
@@ -240,7 +240,7 @@ def test_a_preview_can_be_confirmed_only_once(client, importer, rows):
 
 @pytest.mark.parametrize("tamper", ["edited", "empty", "garbage", "other_user", "changed_file", "expired"])
 def test_a_tampered_or_stale_token_applies_nothing(client, importer, rows, tamper, admin_user):
-    client.force_login(importer)
+    sign_in(client, importer)
     token = token_from(upload(client, csv_bytes(rows)))
     claims = signing.loads(token, salt=CONFIRMATION_SALT)
     if tamper == "edited":
@@ -250,7 +250,7 @@ def test_a_tampered_or_stale_token_applies_nothing(client, importer, rows, tampe
     elif tamper == "garbage":
         token = "x" * 2000
     elif tamper == "other_user":
-        client.force_login(admin_user)
+        sign_in_with_second_step(client, admin_user)
     elif tamper == "changed_file":
         cache.set(claims["key"], {"content": csv_bytes(rows[:1]), "name": "events.csv"})
     elif tamper == "expired":
@@ -265,7 +265,7 @@ def test_a_tampered_or_stale_token_applies_nothing(client, importer, rows, tampe
 
 def test_a_token_signed_for_other_content_is_refused(client, importer, rows):
     """Even a correctly signed token must match the digest of what was stored."""
-    client.force_login(importer)
+    sign_in(client, importer)
     token = token_from(upload(client, csv_bytes(rows)))
     claims = signing.loads(token, salt=CONFIRMATION_SALT)
     forged = signing.dumps(claims | {"sha256": hashlib.sha256(b"other").hexdigest()}, salt=CONFIRMATION_SALT)

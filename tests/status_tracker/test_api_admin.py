@@ -6,7 +6,7 @@ from django.test import Client
 from core.models import AuditAction, AuditEvent
 from status_tracker.api_clients import api_client_create, token_digest
 from status_tracker.models import ApiClient
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, sign_in_with_second_step
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ ADD = CHANGELIST + "add/"
 @pytest.fixture
 def admin_browser(admin_user):
     browser = Client()
-    browser.force_login(admin_user)
+    sign_in_with_second_step(browser, admin_user)
     return browser
 
 
@@ -110,7 +110,7 @@ def test_the_revoke_action_stops_the_selected_tokens(admin_browser):
 
 def test_staff_without_permission_cannot_see_clients(staff_user):
     browser = Client()
-    browser.force_login(staff_user)
+    sign_in_with_second_step(browser, staff_user)
 
     assert browser.get(CHANGELIST).status_code == 403
 

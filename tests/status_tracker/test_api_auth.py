@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from status_tracker.api_clients import api_client_create, api_client_revoke, token_digest
 from status_tracker.models import ApiClient, ApiScope, StatusEvent
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, sign_in_with_second_step
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_it_refuses_a_signed_in_person_even_staff(endpoint, persona, application
 
 def test_a_signed_in_superuser_cannot_post_with_a_csrf_token_either(application, admin_user):
     browser = Client(enforce_csrf_checks=True)
-    browser.force_login(admin_user)
+    sign_in_with_second_step(browser, admin_user)
     browser.get("/en/")  # sets the CSRF cookie
     token = browser.cookies.get("csrftoken")
     headers = {"X-CSRFToken": token.value} if token else {}

@@ -8,6 +8,7 @@ from django.test import Client
 
 from core.models import AuditAction, AuditEvent
 from status_tracker.models import ApiClient
+from tests.factories import sign_in_with_second_step
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ ADMIN_ADDRESS = "203.0.113.7"
 @pytest.fixture
 def admin_browser(admin_user):
     browser = Client(REMOTE_ADDR=ADMIN_ADDRESS)
-    browser.force_login(admin_user)
+    sign_in_with_second_step(browser, admin_user)
     return browser
 
 

@@ -12,7 +12,7 @@ from notifications.models import Notification
 from status_tracker.events import EventIn
 from status_tracker.ingest import ItemResult, events_ingest
 from status_tracker.models import Decision, EventKind, RefusalGround, StatusEvent
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, sign_in, sign_in_with_second_step
 from tests.portal.test_admin import admin_url, posted_back
 
 
@@ -131,7 +131,7 @@ def test_a_correction_dated_before_the_current_status_is_explained(admin_client,
 
 
 def test_staff_who_may_only_read_cannot_correct(client, staff_user, applicant_application):
-    client.force_login(staff_user)
+    sign_in_with_second_step(client, staff_user)
     assert client.get(correct_url(applicant_application)).status_code == 403
     assert client.post(correct_url(applicant_application), correction()).status_code == 403
     applicant_application.refresh_from_db()
@@ -163,7 +163,7 @@ def test_people_who_are_not_staff_are_sent_to_sign_in_and_change_nothing(
     client, request, persona, applicant_application
 ):
     if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
+        sign_in(client, request.getfixturevalue(persona))
     for response in (
         client.get(correct_url(applicant_application)),
         client.post(correct_url(applicant_application), correction()),

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.models import Holiday
 from status_tracker.models import Decision, RefusalGround, StalledApplication
-from tests.factories import ApplicationFactory, UserFactory, record_decision
+from tests.factories import ApplicationFactory, UserFactory, record_decision, sign_in_with_second_step
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def admin_url(model, view: str, *args) -> str:
 
 @pytest.fixture
 def admin_client(client, admin_user):
-    client.force_login(admin_user)
+    sign_in_with_second_step(client, admin_user)
     return client
 
 
@@ -69,10 +69,10 @@ def test_the_stalled_threshold_comes_from_settings(admin_client, settings):
 def test_the_stalled_list_is_read_only_and_needs_its_view_permission(client):
     quiet_application(days_quiet=100)
     staff = UserFactory(is_staff=True)
-    client.force_login(staff)
+    sign_in_with_second_step(client, staff)
     assert client.get(admin_url(StalledApplication, "changelist")).status_code == 403
     staff.user_permissions.add(Permission.objects.get(codename="view_stalledapplication"))
-    client.force_login(staff)
+    sign_in_with_second_step(client, staff)
     assert client.get(admin_url(StalledApplication, "changelist")).status_code == 200
     assert client.get(admin_url(StalledApplication, "add")).status_code == 403
 

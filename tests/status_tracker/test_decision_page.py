@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from applications.models import Application, Program
 from status_tracker.decisions import judicial_review_deadline
 from status_tracker.models import Decision, RefusalGround
-from tests.factories import ApplicationFactory, UserFactory, link, record_decision
+from tests.factories import ApplicationFactory, UserFactory, link, record_decision, sign_in, sign_in_with_second_step
 
 pytestmark = pytest.mark.django_db
 
@@ -76,41 +76,41 @@ def test_it_sends_anonymous_visitors_to_sign_in(client, refused):
 
 
 def test_it_shows_the_owner_their_decision(client, applicant, refused):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     response = client.get(decision_url(refused))
     assert response.status_code == 200
     assert refused.number in response.text
 
 
 def test_it_hides_another_applicants_decision(client, other_applicant, refused):
-    client.force_login(other_applicant)
+    sign_in(client, other_applicant)
     assert client.get(decision_url(refused)).status_code == 404
 
 
 def test_staff_with_the_view_permission_can_read_it(client, staff_user, refused):
-    client.force_login(staff_user)
+    sign_in_with_second_step(client, staff_user)
     assert client.get(decision_url(refused)).status_code == 200
 
 
 def test_staff_without_the_view_permission_cannot(client, refused):
-    client.force_login(UserFactory(is_staff=True))
+    sign_in(client, UserFactory(is_staff=True))
     assert client.get(decision_url(refused)).status_code == 404
 
 
 def test_an_application_without_a_decision_has_no_decision_page(client, applicant, applicant_application):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     assert client.get(decision_url(applicant_application)).status_code == 404
     close_without_decision_row(applicant_application, outcome="refused")
     assert client.get(decision_url(applicant_application)).status_code == 404
 
 
 def test_a_number_that_does_not_exist_is_the_same_404(client, applicant):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     assert client.get(reverse("applications:decision", kwargs={"number": "E999999999"})).status_code == 404
 
 
 def test_it_only_answers_reads(client, applicant, refused):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     assert client.post(decision_url(refused)).status_code == 405
 
 
@@ -118,7 +118,7 @@ def test_it_only_answers_reads(client, applicant, refused):
 
 
 def test_a_refusal_explains_each_ground_in_plain_english(client, applicant, refused):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = html.unescape(client.get(decision_url(refused)).text)
     for code in ["insufficient-funds", "purpose-of-visit"]:
         ground = RefusalGround.objects.get(code=code)
@@ -129,7 +129,7 @@ def test_a_refusal_explains_each_ground_in_plain_english(client, applicant, refu
 
 
 def test_a_refusal_explains_each_ground_in_french_on_the_french_page(client, applicant, refused):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     response = client.get(decision_url(refused, "fr"))
     page = html.unescape(response.text)
     assert '<html lang="fr">' in page
@@ -144,7 +144,7 @@ def test_a_refusal_explains_each_ground_in_french_on_the_french_page(client, app
 
 
 def test_the_officers_notes_appear_exactly_as_released_with_html_escaped(client, applicant, refused):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     text = client.get(decision_url(refused)).text
     escaped = (
         "PA states purpose is tourism.\n"
@@ -160,7 +160,7 @@ def test_the_officers_notes_appear_exactly_as_released_with_html_escaped(client,
 
 
 def test_a_refusal_says_what_the_client_can_do_next(client, applicant, refused):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = html.unescape(client.get(decision_url(refused)).text)
     assert "Apply again" in page
     assert "You can send a new application at any time." in page
@@ -172,7 +172,7 @@ def test_a_refusal_says_what_the_client_can_do_next(client, applicant, refused):
 
 
 def test_a_refusal_made_in_canada_shows_the_15_day_deadline_and_how_it_was_counted(client, applicant, refused):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = html.unescape(client.get(decision_url(refused)).text)
     deadline = judicial_review_deadline(decided_on=refused.decided_on, made_in_canada=True)
     assert (
@@ -188,7 +188,7 @@ def test_when_the_place_is_unknown_it_shows_15_days_and_says_60_apply_outside_ca
     client, applicant, applicant_application
 ):
     decide(applicant_application, outcome="refused", grounds=["criminality"], made_in_canada=None)
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = html.unescape(client.get(decision_url(applicant_application)).text)
     assert "we show the shorter deadline: 15 days, as for a decision made in Canada." in page
     assert "If it was made outside Canada, you have 60 days instead." in page
@@ -198,7 +198,7 @@ def test_when_the_place_is_unknown_it_shows_15_days_and_says_60_apply_outside_ca
 
 def test_a_refusal_made_outside_canada_shows_60_days(client, applicant, applicant_application):
     decide(applicant_application, outcome="refused", grounds=["travel-history"], made_in_canada=False)
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = html.unescape(client.get(decision_url(applicant_application)).text)
     assert "The decision was made outside Canada, so the law allows 60 days." in page
     deadline = judicial_review_deadline(decided_on=applicant_application.decided_on, made_in_canada=False)
@@ -214,7 +214,7 @@ def test_a_deadline_moved_past_a_holiday_names_the_holiday(client, applicant, ap
         decided_at=datetime.datetime(2025, 6, 16, 10, tzinfo=timezone.get_current_timezone()),
         made_in_canada=True,
     )
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = html.unescape(client.get(decision_url(applicant_application)).text)
     assert "July 1, 2025 is a federal holiday (Canada Day)." in page
     assert "moves to the next business day: July 2, 2025." in page
@@ -224,19 +224,19 @@ def test_a_deadline_moved_past_a_holiday_names_the_holiday(client, applicant, ap
 
 def test_a_deadline_that_has_passed_says_so(client, applicant, applicant_application):
     decide(applicant_application, outcome="refused", grounds=["criminality"], days_ago=90)
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = html.unescape(client.get(decision_url(applicant_application)).text)
     assert "This date has passed." in page
 
 
 def test_a_deadline_still_ahead_does_not_say_it_has_passed(client, applicant, refused):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     assert "This date has passed." not in html.unescape(client.get(decision_url(refused)).text)
 
 
 def test_misrepresentation_says_when_the_client_may_apply_again(client, applicant, applicant_application):
     decide(applicant_application, outcome="refused", grounds=["misrepresentation"])
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = html.unescape(client.get(decision_url(applicant_application)).text)
     decided = applicant_application.decided_on
     barred_until = decided.replace(year=decided.year + 5)
@@ -246,7 +246,7 @@ def test_misrepresentation_says_when_the_client_may_apply_again(client, applican
 
 def test_a_ground_edited_in_admin_shows_its_new_wording(client, applicant, refused):
     RefusalGround.objects.filter(code="insufficient-funds").update(explanation_en="Rewritten by staff.")
-    client.force_login(applicant)
+    sign_in(client, applicant)
     assert "Rewritten by staff." in client.get(decision_url(refused)).text
 
 
@@ -263,7 +263,7 @@ def test_it_costs_the_same_queries_for_one_ground_or_many(client, applicant, app
         assert response.text.count('class="ground"') == ground_count
         return [query["sql"] for query in queries.captured_queries]
 
-    client.force_login(applicant)
+    sign_in(client, applicant)
     one, six = queries_for(1), queries_for(6)
     assert len(one) == len(six)
     # Of which the decision itself: the decision, its grounds, the holidays near the deadline.
@@ -276,7 +276,7 @@ def test_it_costs_the_same_queries_for_one_ground_or_many(client, applicant, app
 
 def test_an_approval_lists_the_programs_next_steps_in_order(client, applicant, applicant_application):
     decide(applicant_application, outcome="approved")
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = html.unescape(client.get(decision_url(applicant_application)).text)
     program = applicant_application.program
     steps = [line for line in program.approved_next_steps_en.splitlines() if line.strip()]
@@ -289,7 +289,7 @@ def test_an_approval_lists_the_programs_next_steps_in_order(client, applicant, a
 
 def test_an_approval_lists_the_next_steps_in_french(client, applicant, applicant_application):
     decide(applicant_application, outcome="approved")
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = html.unescape(client.get(decision_url(applicant_application, "fr")).text)
     first_step = applicant_application.program.approved_next_steps_fr.splitlines()[0]
     assert f"<li>{first_step}</li>" in page
@@ -306,7 +306,7 @@ def test_every_program_has_next_steps_in_both_languages():
 def test_an_approval_without_next_steps_says_we_will_be_in_touch(client, applicant, applicant_application):
     Program.objects.filter(pk=applicant_application.program_id).update(approved_next_steps_en="")
     decide(applicant_application, outcome="approved")
-    client.force_login(applicant)
+    sign_in(client, applicant)
     assert (
         "We will contact you by email with what happens next." in client.get(decision_url(applicant_application)).text
     )
@@ -314,7 +314,7 @@ def test_an_approval_without_next_steps_says_we_will_be_in_touch(client, applica
 
 def test_a_withdrawal_explains_itself_plainly(client, applicant, applicant_application):
     decide(applicant_application, outcome="withdrawn")
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = html.unescape(client.get(decision_url(applicant_application)).text)
     assert "Your application was withdrawn" in page
     assert "closed without a decision on it" in page
@@ -322,7 +322,7 @@ def test_a_withdrawal_explains_itself_plainly(client, applicant, applicant_appli
 
 
 def test_the_page_says_how_to_print_it_without_a_script(client, applicant, refused):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = client.get(decision_url(refused)).text
     assert "print it or save it as a PDF" in page
     assert "<script" not in page.split("</head>")[1]
@@ -333,20 +333,20 @@ def test_the_page_says_how_to_print_it_without_a_script(client, applicant, refus
 
 
 def test_the_status_page_of_a_decided_application_links_to_the_decision(client, applicant, refused):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = client.get(detail_url(refused)).text
     assert f'href="{decision_url(refused)}"' in page
     assert "Read why your application was refused" in page
 
 
 def test_the_status_page_of_an_open_application_has_no_decision_link(client, applicant, applicant_application):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     assert "/decision/" not in client.get(detail_url(applicant_application)).text
 
 
 def test_a_closed_application_without_a_decision_row_has_no_decision_link(client, applicant, applicant_application):
     close_without_decision_row(applicant_application, outcome="approved")
-    client.force_login(applicant)
+    sign_in(client, applicant)
     response = client.get(detail_url(applicant_application))
     assert response.status_code == 200
     assert "/decision/" not in response.text
@@ -381,7 +381,7 @@ def test_another_clients_application_in_the_same_account_is_reachable_only_throu
     decide(mine, outcome="approved")
     unlinked = ApplicationFactory(client=mine.client)
     decide(unlinked, outcome="approved")
-    client.force_login(applicant)
+    sign_in(client, applicant)
     assert client.get(decision_url(mine)).status_code == 200
     assert client.get(decision_url(unlinked)).status_code == 404
     assert Application.objects.filter(decision__isnull=False).count() == 2
@@ -391,8 +391,8 @@ def test_staff_reach_any_decision_only_with_the_view_permission(client):
     application = ApplicationFactory()
     decide(application, outcome="refused", grounds=["criminality"])
     staff = UserFactory(is_staff=True)
-    client.force_login(staff)
+    sign_in_with_second_step(client, staff)
     assert client.get(decision_url(application)).status_code == 404
     staff.user_permissions.add(Permission.objects.get(codename="view_application"))
-    client.force_login(staff)
+    sign_in_with_second_step(client, staff)
     assert client.get(decision_url(application)).status_code == 200
