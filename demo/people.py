@@ -19,6 +19,8 @@ AGENT_PASSWORD = "agent-portal-2026"  # noqa: S105
 SUPERVISOR_EMAIL = "supervisor@example.com"
 SUPERVISOR_PASSWORD = "supervisor-portal-2026"  # noqa: S105
 DEMO_TOTP_SECRETS = {
+    # Every staff account needs a second step (portal.middleware.StaffSecondStepMiddleware), the administrator too.
+    ADMIN_EMAIL: "DEMOADMINPORTALTOTPSECRETXQ7K4M2",
     AGENT_EMAIL: "DEMOAGENTPORTALTOTPSECRETQ7K4M2X",
     SUPERVISOR_EMAIL: "DEMOSUPERVISORPORTALTOTPSECRET4M",
 }

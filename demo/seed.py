@@ -21,10 +21,12 @@ from demo.people import (
     DEMO_CLIENT_UCI,
     DEMO_EMAIL,
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRETS,
     DEMO_UNLINKED_NUMBER,
     OFFICES_ABROAD,
 )
 from demo.plan import PlannedApplication, PlannedClient, PlannedEvent, demo_plan
+from demo.staff import authenticator_ensure
 from demo.wording import DEMO_REFUSED_GROUNDS, DEMO_REFUSED_NOTES, REFUSAL_GROUNDS_BY_PROGRAM, REFUSAL_NOTES
 from status_tracker.events import EventIn
 from status_tracker.ingest import ItemResult, events_ingest
@@ -196,7 +198,8 @@ def demo_seed() -> DemoSeedResult:
         if events:
             _events_send(events)
         demo_client, demo_linked = _demo_account_ensure(plan, applications)
-        _account_ensure(email=ADMIN_EMAIL, password=ADMIN_PASSWORD, administrator=True)
+        administrator = _account_ensure(email=ADMIN_EMAIL, password=ADMIN_PASSWORD, administrator=True)
+        authenticator_ensure(administrator, DEMO_TOTP_SECRETS[ADMIN_EMAIL])
     return DemoSeedResult(
         applications_created=applications_created,
         events_created=len(events),

@@ -61,11 +61,11 @@ def _member_ensure(member: StaffMember, *, groups: dict[str, Group], permission:
         topic.agents.add(user)
     secret = DEMO_TOTP_SECRETS.get(member.email)
     if secret:
-        _authenticator_ensure(user, secret)
+        authenticator_ensure(user, secret)
     return user
 
 
-def _authenticator_ensure(user, secret: str) -> None:
+def authenticator_ensure(user, secret: str) -> None:
     """The TOTP authenticator with the published secret, replacing any other; recovery codes as allauth adds them."""
     current = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if current is not None and decrypt(current.data["secret"]) == secret:

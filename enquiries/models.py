@@ -207,7 +207,9 @@ class Ticket(models.Model):
     answered_at = models.DateTimeField(_("last answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # The one-time key of the form that sent it: the same form sent twice makes one ticket.
-    submission_key = models.CharField(_("form key"), max_length=64, blank=True, default="", editable=False)
+    submission_key = models.CharField(
+        _("form key"), max_length=64, blank=True, default="", db_default="", editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -398,7 +400,7 @@ class Document(models.Model):
     # The files sent together in one go share it: the timeline groups them, and a form sent
     # twice (the same submission) stores its files once.
     submission = models.UUIDField(_("sent together as"), default=uuid.uuid4, editable=False)
-    note = models.TextField(_("note from the sender"), blank=True, max_length=1000)
+    note = models.TextField(_("note from the sender"), blank=True, max_length=1000, db_default="")
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     deleted_reason = models.CharField(_("why deleted"), max_length=200, blank=True)
@@ -469,7 +471,9 @@ class Deflection(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.SET_NULL, null=True, blank=True
     )
     # The one-time key of the page that offered the button: pressing it twice counts once.
-    submission_key = models.CharField(_("form key"), max_length=64, blank=True, default="", editable=False)
+    submission_key = models.CharField(
+        _("form key"), max_length=64, blank=True, default="", db_default="", editable=False
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -120,6 +120,8 @@ class Command(BaseCommand):
             f"  Applicant:     {people.DEMO_EMAIL} / {people.DEMO_PASSWORD}",
             f"                 linked: {', '.join(result.demo_linked_numbers)}",
             f"  Administrator: {people.ADMIN_EMAIL} / {people.ADMIN_PASSWORD}  (admin site: {admin_url})",
+            f"                 then a code: python manage.py demo_totp {people.ADMIN_EMAIL}  "
+            f"(or an authenticator app with the secret {people.DEMO_TOTP_SECRETS[people.ADMIN_EMAIL]})",
             "",
             "To try linking, sign in as the applicant, choose 'Link an application' and enter:",
             f"  Application number: {result.demo_unlinked_number}",
