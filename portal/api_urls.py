@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from core.api.problems import api_not_found
+from enquiries.api_performance import ServicePerformanceApi
 from processing_times.api import ProcessingTimesApi
 from status_tracker.api import applications, docs, events
 
@@ -11,6 +12,7 @@ app_name = "api"
 
 urlpatterns = [
     path("processing-times/", ProcessingTimesApi.as_view(), name="processing_times"),
+    path("service-performance/", ServicePerformanceApi.as_view(), name="service_performance"),
     path("events/", events.EventsIngestApi.as_view(), name="events"),
     # Any number at all, even with a slash or a newline in it, reaches the view and gets a problem body.
     re_path(
