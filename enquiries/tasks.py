@@ -1,1 +1,24 @@
 """Celery tasks of the enquiries app: thin wrappers, published by name from the beat schedule."""
+
+from celery import shared_task
+
+from enquiries.alerts import tickets_alert_due, tickets_close_quiet
+from enquiries.performance import service_snapshots_compute
+
+
+@shared_task(acks_late=True)
+def enquiries_alert_due() -> int:
+    """Warn agents and supervisors about tickets at risk or past due; safe to repeat (each once per kind)."""
+    return tickets_alert_due()
+
+
+@shared_task(acks_late=True)
+def enquiries_close_quiet() -> int:
+    """Close answered tickets the client left quiet; safe to repeat (a closed ticket is no longer a candidate)."""
+    return tickets_close_quiet()
+
+
+@shared_task(acks_late=True)
+def service_performance_nightly() -> int:
+    """Recompute today's service figures; safe to repeat (a rerun replaces the day's rows)."""
+    return service_snapshots_compute()
