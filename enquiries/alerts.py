@@ -105,13 +105,15 @@ def supervisors_for_alerts() -> list:
 
 
 def _wording(*, ticket: Ticket, kind: str, used: int) -> tuple[str, str]:
+    due_on = ticket.due_on or clock.office_date(timezone.now())
+
     def render() -> str:
         values = {
             "reference": ticket.reference,
             "topic": ticket.topic.name,
             "used": used,
             "standard": ticket.service_standard_days,
-            "due": formats.date_format(ticket.due_on, "DATE_FORMAT"),
+            "due": formats.date_format(due_on, "DATE_FORMAT"),
         }
         if kind == BREACH:
             text = (
@@ -137,7 +139,7 @@ def _wording(*, ticket: Ticket, kind: str, used: int) -> tuple[str, str]:
 
 
 def _messages(*, alerts: Iterable[tuple[Ticket, str, int]], supervisors: list, assignees: set) -> list:
-    messages = []
+    messages: list[OutboundMessage] = []
     for ticket, kind, used in alerts:
         message_en, message_fr = _wording(ticket=ticket, kind=kind, used=used)
         people = {person.pk: person for person in supervisors}
@@ -173,10 +175,12 @@ def _alert_batch(*, ticket_ids: list[int], today: datetime.date, horizon: dateti
         )
         if not tickets:
             return 0
-        started = min(ticket.clock_started_on for ticket in tickets if ticket.clock_started_on)
+        started = min((ticket.clock_started_on for ticket in tickets if ticket.clock_started_on), default=today)
         holidays = clock.holidays_span(started, today)
         alerts: list[tuple[Ticket, str, int]] = []
         for ticket in tickets:
+            if ticket.clock_started_on is None or ticket.due_on is None:
+                continue  # never so for a running ticket; the types cannot know it
             used = clock.business_days_used(
                 started_on=ticket.clock_started_on,
                 today=today,

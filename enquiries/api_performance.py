@@ -148,7 +148,7 @@ class _AnswerSchema(serializers.Serializer):
 
 
 extend_schema_field(_BilingualNameSchema)(ServicePerformanceApi.TopicSerializer.get_name)
-ServicePerformanceApi.get = extend_schema(
+ServicePerformanceApi.get = extend_schema(  # type: ignore[method-assign]
     operation_id="service_performance",
     summary="Published service figures for enquiries",
     description=(

@@ -168,16 +168,15 @@ def performance_chart_svg(*, months: list[MonthFigures], title: str, id_prefix: 
             continue
         x = _x(index, count)
         markers = [f"<title>{escape(point_title(figures))}</title>"]
-        if satisfied[index] is not None:
-            y = _y(satisfied[index])
+        satisfied_value, within_value = satisfied[index], within[index]
+        if satisfied_value is not None:
+            y = _y(satisfied_value)
             markers.append(
                 f'<rect x="{_n(x - 5)}" y="{_n(y - 5)}" width="10" height="10" fill="#ffffff" '
                 f'stroke="{SATISFIED_COLOUR}" stroke-width="2.5"></rect>'
             )
-        if within[index] is not None:
-            markers.append(
-                f'<circle cx="{_n(x)}" cy="{_n(_y(within[index]))}" r="5.5" fill="{WITHIN_COLOUR}"></circle>'
-            )
+        if within_value is not None:
+            markers.append(f'<circle cx="{_n(x)}" cy="{_n(_y(within_value))}" r="5.5" fill="{WITHIN_COLOUR}"></circle>')
         parts.append(
             f'<g class="trend-chart__point" data-month="{figures.month:%Y-%m}" '
             f'data-within="{"" if within[index] is None else within[index]}" '

@@ -62,7 +62,7 @@ class _Group:
     deflected: int = 0
     survey_responses: int = 0
     satisfied: int = 0
-    days: list[int] = field(default_factory=list)  # SQLite only: the answered tickets' days
+    days: list[float] = field(default_factory=list)  # SQLite only: the answered tickets' days
 
 
 def _window(today: datetime.date) -> tuple[list[datetime.date], datetime.datetime, datetime.datetime]:
@@ -74,11 +74,15 @@ def _window(today: datetime.date) -> tuple[list[datetime.date], datetime.datetim
     return months, start, end
 
 
+def _office_month(field_name: str) -> TruncMonth:
+    """The first day of the month at the office in which the moment in `field_name` fell."""
+    return TruncMonth(field_name, tzinfo=clock.office_zone(), output_field=DateField())
+
+
 def _received(start: datetime.datetime, end: datetime.datetime) -> QuerySet[Ticket]:
     return (
         Ticket.objects.filter(queued_at__gte=start, queued_at__lt=end)
         .exclude(state__in=[TicketState.UNCONFIRMED, TicketState.SPAM])
-        .annotate(month=TruncMonth("queued_at", tzinfo=clock.office_zone(), output_field=DateField()))
         .order_by()
     )
 
@@ -90,20 +94,25 @@ def _percentiles_in_sql() -> bool:
 def _ticket_groups(start, end) -> dict[tuple[datetime.date, int | None], _Group]:
     groups: dict[tuple[datetime.date, int | None], _Group] = defaultdict(_Group)
     answered = Q(first_answer_business_days__isnull=False)
-    aggregates = {
+    aggregates: dict[str, Aggregate] = {
         "received": Count("pk"),
         "answered": Count("pk", filter=answered),
         "within": Count("pk", filter=Q(first_answer_business_days__lte=F("service_standard_days"))),
         "responses": Count("survey"),
         "satisfied": Count("survey", filter=Q(survey__rating__gte=4)),
     }
-    percentiles = {
+    percentiles: dict[str, Aggregate] = {
         "median": PercentileCont("first_answer_business_days", fraction=0.5),
         "p90": PercentileCont("first_answer_business_days", fraction=0.9),
     }
     if _percentiles_in_sql():
         aggregates.update(percentiles)
-    for row in _received(start, end).values("month", "topic_id").annotate(**aggregates):
+    for row in (
+        _received(start, end)
+        .annotate(month=_office_month("queued_at"))
+        .values("month", "topic_id")
+        .annotate(**aggregates)
+    ):
         group = groups[(row["month"], row["topic_id"])]
         group.received, group.answered = row["received"], row["answered"]
         group.answered_within_standard = row["within"]
@@ -111,14 +120,23 @@ def _ticket_groups(start, end) -> dict[tuple[datetime.date, int | None], _Group]
         group.median, group.p90 = row.get("median"), row.get("p90")
     if _percentiles_in_sql():
         # All topics together: a percentile of the whole month is not a sum of the topics' ones.
-        for row in _received(start, end).values("month").annotate(**percentiles):
+        for row in (
+            _received(start, end).annotate(month=_office_month("queued_at")).values("month").annotate(**percentiles)
+        ):
             group = groups[(row["month"], ALL_TOPICS)]
             group.median, group.p90 = row["median"], row["p90"]
     else:
-        rows = _received(start, end).filter(answered).values_list("month", "topic_id", "first_answer_business_days")
+        rows = (
+            _received(start, end)
+            .filter(answered)
+            .annotate(month=_office_month("queued_at"))
+            .values_list("month", "topic_id", "first_answer_business_days")
+        )
         for month, topic_id, days in rows.iterator(chunk_size=5000):
-            groups[(month, topic_id)].days.append(days)
-            groups[(month, ALL_TOPICS)].days.append(days)
+            if days is None:
+                continue  # excluded by the filter; the types cannot know it
+            groups[(month, topic_id)].days.append(float(days))
+            groups[(month, ALL_TOPICS)].days.append(float(days))
         for group in groups.values():
             values = sorted(group.days)
             if values:
@@ -129,7 +147,7 @@ def _ticket_groups(start, end) -> dict[tuple[datetime.date, int | None], _Group]
 def _deflections(start, end) -> dict[tuple[datetime.date, int], int]:
     rows = (
         Deflection.objects.filter(created_at__gte=start, created_at__lt=end)
-        .annotate(month=TruncMonth("created_at", tzinfo=clock.office_zone(), output_field=DateField()))
+        .annotate(month=_office_month("created_at"))
         .order_by()
         .values("month", "topic_id")
         .annotate(count=Count("pk"))
@@ -290,10 +308,11 @@ def service_performance_latest() -> ServicePerformance:
     for snapshot in rows:
         performance.computed_on = snapshot.computed_on
         figures = MonthFigures.from_snapshot(snapshot)
-        if snapshot.topic is None:
+        topic = snapshot.topic
+        if topic is None:
             performance.overall.append(figures)
         else:
-            topics.setdefault(snapshot.topic_id, snapshot.topic)
-            performance.by_topic.setdefault(snapshot.topic_id, []).append(figures)
+            topics.setdefault(topic.pk, topic)
+            performance.by_topic.setdefault(topic.pk, []).append(figures)
     performance.topics = sorted(topics.values(), key=lambda topic: (topic.position, topic.code))
     return performance

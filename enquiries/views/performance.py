@@ -1,5 +1,7 @@
 """The public service dashboard (/service-performance/): no sign-in, read from the nightly snapshots."""
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +26,8 @@ class TopicFilterForm(forms.Form):
     def __init__(self, *args, topics: list[Topic], **kwargs):
         super().__init__(*args, **kwargs)
         # Built per request so that the names follow the active language.
-        self.fields["topic"].choices = [("", _("All topics"))] + [(topic.code, topic.name) for topic in topics]
+        field = cast(forms.ChoiceField, self.fields["topic"])
+        field.choices = [("", _("All topics"))] + [(topic.code, topic.name) for topic in topics]
 
 
 def _row(figures: MonthFigures) -> dict:

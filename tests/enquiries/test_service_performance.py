@@ -472,3 +472,30 @@ def test_tickets_left_unqueued_are_never_counted(october):
     Ticket.objects.filter(state=TicketState.SPAM).update(state=TicketState.UNCONFIRMED)
     service_snapshots_compute(today=TODAY)
     assert rows(computed_on=TODAY)[(OCTOBER, "status")].received == 4
+
+
+def test_a_quiet_year_says_there_is_nothing_yet(client):
+    service_snapshots_compute(today=TODAY)
+
+    response = client.get(page_url())
+
+    assert response.status_code == 200
+    assert "No enquiries in the last 12 months yet" in response.text
+    assert "<table" not in response.text
+
+
+PERSONAS = ["anonymous", "applicant", "other_applicant", "agent", "other_agent", "supervisor", "staff_user"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_page_and_the_api_are_public_for_everyone(client, request, october, persona):
+    service_snapshots_compute(today=TODAY)
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+
+    page = client.get(page_url(topic="status"))
+    api = client.get(api_url("?topic=status"))
+
+    assert page.status_code == api.status_code == 200
+    assert row_cells(page.text, "2026-10").startswith("October 2026 4")
+    assert api.json()["months"][-2]["received"] == 4

@@ -157,10 +157,12 @@ def test_a_reopened_ticket_waits_for_its_next_answer(client):
 def test_a_good_rating_is_recorded_and_thanked(client, state):
     ticket = answered_ticket(state=state)
 
-    response = client.post(answer_url(ticket), {"rating": "4", "comment": "  Clear and quick.  "})
+    token = survey_token(ticket=ticket)
+
+    response = client.post(answer_url(token), {"rating": "4", "comment": "  Clear and quick.  "})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("survey:thanks", kwargs={"token": survey_token(ticket=ticket)})
+    assert response["Location"] == reverse("survey:thanks", kwargs={"token": token})
     survey = SurveyResponse.objects.get(ticket=ticket)
     assert (survey.rating, survey.comment, survey.reasons) == (4, "Clear and quick.", [])
     thanks = client.get(response["Location"])
@@ -421,3 +423,21 @@ def test_eight_simultaneous_answers_record_one():
     assert [created for _response, created in results].count(True) == 1
     assert SurveyResponse.objects.filter(ticket=ticket).count() == 1
     assert len({response.rating for response, _created in results}) == 1
+
+
+PERSONAS = ["anonymous", "applicant", "other_applicant", "agent", "other_agent", "supervisor", "staff_user"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_link_is_the_only_key_whoever_is_signed_in(client, request, persona, applicant):
+    """No sign-in is needed, and being signed in as anyone changes nothing: the signed link decides."""
+    ticket = answered_ticket(account=applicant)
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+
+    token = survey_token(ticket=ticket)
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+
+    assert client.get(answer_url(token)).status_code == 200
+    assert client.get(answer_url(tampered)).status_code == 404

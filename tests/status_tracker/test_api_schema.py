@@ -29,6 +29,7 @@ def test_every_operation_documents_its_problem_responses(schema):
         ("post", "/api/v1/events/"): {"200", "400", "401", "413", "415", "422"},
         ("get", "/api/v1/applications/{number}/"): {"200", "401", "404"},
         ("get", "/api/v1/processing-times/"): {"200", "400", "404"},
+        ("get", "/api/v1/service-performance/"): {"200", "400", "404"},
     }
     found = {
         (method, path): set(operation["responses"])
