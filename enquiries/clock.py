@@ -1,4 +1,5 @@
-"""The service clock: business days in the office's time zone, paused while waiting on the client.
+"""The service clock: business days in the office's time zone, stopped while the centre does not
+hold the ticket (waiting on the client, answered, closed; see enquiries.services).
 
 Day 0 is the office-local date the enquiry was queued; each following weekday that is
 not a federal holiday (core.Holiday) counts one. A pause from one office date to a

@@ -1,9 +1,11 @@
 """The one place a ticket's state, assignee and service clock change; each change is recorded.
 
 Every other module (the client's form, the agent workspace, the beat tasks) calls
-`ticket_transition`, which keeps the clock right: queueing starts it, waiting on the
-client pauses it, the client's reply resumes it. Callers hold the ticket row locked
-(`ticket_locked`) so two agents or two workers never both move it.
+`ticket_transition`, which keeps the clock right: queueing starts it, and it runs only
+while the centre holds the ticket (new or open). Waiting on the client, an answer or a
+closure stops it; the client's reply (which reopens the ticket) starts it again, so a
+ticket reopened weeks after its answer is not instantly past due. Callers hold the
+ticket row locked (`ticket_locked`) so two agents or two workers never both move it.
 """
 
 import datetime
@@ -65,27 +67,37 @@ def ticket_locked(*, ticket_id: int) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=ticket_id)
 
 
+# The states in which the centre holds the ticket: the only ones in which its clock runs.
+CLOCK_RUNNING_STATES = (TicketState.NEW, TicketState.OPEN)
+
+
 def _refresh_due(ticket: Ticket) -> None:
     if ticket.clock_started_on is None:
         ticket.due_on = None
         return
-    holidays = clock.holidays_from(ticket.clock_started_on)
+    business_days = ticket.service_standard_days + ticket.paused_business_days
+    # Enough calendar days for that many business days whatever the holidays (a long wait
+    # on the client can push the due date more than a year out).
+    span = max(clock.HOLIDAY_HORIZON_DAYS, 2 * business_days + 31)
     ticket.due_on = clock.due_date(
         started_on=ticket.clock_started_on,
         standard_days=ticket.service_standard_days,
         paused_days=ticket.paused_business_days,
-        holidays=holidays,
+        holidays=clock.holidays_from(ticket.clock_started_on, span_days=span),
     )
 
 
 def _clock_for(ticket: Ticket, *, to_state: str, now: datetime.datetime) -> None:
-    """Start, pause or resume the service clock for a move to `to_state`."""
-    if ticket.clock_started_on is None and to_state in (TicketState.NEW, TicketState.OPEN):
+    """Start, stop or restart the service clock for a move to `to_state`."""
+    if ticket.clock_started_on is None:
+        if to_state not in CLOCK_RUNNING_STATES:
+            return  # never queued (unconfirmed, then spam): no clock at all
         ticket.queued_at = now
         ticket.clock_started_on = clock.office_date(now)
-    if to_state == TicketState.WAITING_ON_CLIENT and ticket.paused_since is None:
+    running = to_state in CLOCK_RUNNING_STATES
+    if not running and ticket.paused_since is None:
         ticket.paused_since = now
-    elif to_state != TicketState.WAITING_ON_CLIENT and ticket.paused_since is not None:
+    elif running and ticket.paused_since is not None:
         start, end = clock.office_date(ticket.paused_since), clock.office_date(now)
         ticket.paused_business_days += clock.business_days_between(start, end, clock.holidays_span(start, end))
         ticket.paused_since = None

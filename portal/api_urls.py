@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from core.api.problems import api_not_found
 from enquiries import api as enquiries_api
+from enquiries.api_performance import ServicePerformanceApi
 from processing_times.api import ProcessingTimesApi
 from status_tracker.api import applications, docs, events
 
@@ -12,6 +13,7 @@ app_name = "api"
 
 urlpatterns = [
     path("processing-times/", ProcessingTimesApi.as_view(), name="processing_times"),
+    path("service-performance/", ServicePerformanceApi.as_view(), name="service_performance"),
     path("events/", events.EventsIngestApi.as_view(), name="events"),
     # Before the application route below, whose number would swallow "/documents/...".
     re_path(

@@ -208,6 +208,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enquiries.tasks.documents_retention_daily",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Enquiries: at-risk and breach alerts, and closing answered tickets left quiet, every hour.
+    "enquiries-alert-due": {
+        "task": "enquiries.tasks.enquiries_alert_due",
+        "schedule": crontab(minute=5),
+    },
+    "enquiries-close-quiet": {
+        "task": "enquiries.tasks.enquiries_close_quiet",
+        "schedule": crontab(minute=35),
+    },
+    # The public service dashboard's figures, after the processing-times job.
+    "service-performance-nightly": {
+        "task": "enquiries.tasks.service_performance_nightly",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 AUTH_USER_MODEL = "portal.User"

@@ -1,5 +1,11 @@
-"""URLs: performance (filled in by the part of the enquiries issue that owns them)."""
+"""URLs: the public service dashboard (no sign-in)."""
+
+from django.urls import path
+
+from enquiries.views import performance
 
 app_name = "performance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", performance.service_performance, name="index"),
+]

@@ -31,6 +31,7 @@ def test_every_operation_documents_its_problem_responses(schema):
         ("get", "/api/v1/processing-times/"): {"200", "400", "404"},
         ("get", "/api/v1/applications/{number}/documents/"): {"200", "401", "403", "404", "429"},
         ("get", "/api/v1/applications/{number}/documents/{document_id}/"): {"200", "401", "403", "404", "410", "429"},
+        ("get", "/api/v1/service-performance/"): {"200", "400", "404"},
     }
     found = {
         (method, path): set(operation["responses"])
