@@ -56,7 +56,7 @@ from enquiries.models import (
     TicketState,
     Topic,
 )
-from enquiries.services import ALLOWED, TransitionRefused
+from enquiries.services import ALLOWED, CLOCK_RUNNING_STATES, TransitionRefused
 
 CRISIS_PRIORITY = 10  # above every other topic's
 # The demo applicant's files the plan writes about, by what they are.
@@ -122,15 +122,17 @@ class TicketReplica:
         if to_state != from_state and to_state not in ALLOWED[TicketState(from_state)]:
             raise TransitionRefused(f"{from_state} → {to_state}")
         # The clock, as services._clock_for.
-        if self.clock_started_on is None and to_state in (TicketState.NEW, TicketState.OPEN):
+        running = to_state in CLOCK_RUNNING_STATES
+        if self.clock_started_on is None and running:
             self.queued_at = now
             self.clock_started_on = clock.office_date(now)
-        if to_state == TicketState.WAITING_ON_CLIENT and self.paused_since is None:
-            self.paused_since = now
-        elif to_state != TicketState.WAITING_ON_CLIENT and self.paused_since is not None:
-            start, end = clock.office_date(self.paused_since), clock.office_date(now)
-            self.paused_business_days += clock.business_days_between(start, end, self.holidays)
-            self.paused_since = None
+        if self.clock_started_on is not None:
+            if not running and self.paused_since is None:
+                self.paused_since = now
+            elif running and self.paused_since is not None:
+                start, end = clock.office_date(self.paused_since), clock.office_date(now)
+                self.paused_business_days += clock.business_days_between(start, end, self.holidays)
+                self.paused_since = None
         if self.clock_started_on is None:
             self.due_on = None
         else:

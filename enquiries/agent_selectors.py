@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from applications.access import Need, application_for_viewer
@@ -310,13 +310,10 @@ def transfer_topics_for(*, ticket: Ticket) -> QuerySet[Topic]:
 
 
 def document_download_url(*, document: Document) -> str:
-    """The staff download link of a document, or "" while the download page does not exist or the file is gone."""
+    """The staff download link of a document, or "" once its file was deleted (retention)."""
     if document.deleted_at is not None:
         return ""
-    try:
-        return reverse("documents:download", kwargs={"pk": document.pk})
-    except NoReverseMatch:
-        return ""
+    return reverse("documents:download", kwargs={"pk": document.pk})
 
 
 # --- saved replies ----------------------------------------------------------------------------

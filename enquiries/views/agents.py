@@ -5,16 +5,17 @@ Who gets in (`agent_required`):
 - anonymous visitors are sent to sign in, like on any signed-in page;
 - anyone who is not an agent or supervisor gets a 404, staff without the groups included:
   the workspace offers them nothing, and one answer for all keeps the rule simple;
-- an agent who has not set up two-step verification is sent to set it up, with a message;
-- an agent who has it but signed in without it this time is asked to sign in again (403 page).
+- the second step is required of every staff account before any page
+  (portal.middleware.StaffSecondStepMiddleware: set it up, or enter the code); should that
+  ever be bypassed, an agent whose session did not use it gets a 403 here.
 """
 
 from collections.abc import Callable
 from functools import wraps
 
-from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -60,10 +61,6 @@ from enquiries.workspace import (
 )
 
 
-def _has_second_step(user) -> bool:
-    return Authenticator.objects.filter(user=user).exclude(type=Authenticator.Type.RECOVERY_CODES).exists()
-
-
 def agent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Let in only agents and supervisors who signed in with two-step verification (see the module docstring)."""
 
@@ -75,16 +72,9 @@ def agent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         if not is_agent(user):
             raise Http404
         if not agent_verified(request):
-            if not _has_second_step(user):
-                messages.warning(
-                    request,
-                    _(
-                        "The agent workspace needs two-step verification. Set it up here, "
-                        "then sign out and sign in again with your code."
-                    ),
-                )
-                return redirect("mfa_activate_totp")
-            return render(request, "enquiries/agents/sign_in_again.html", {"next": request.get_full_path()}, status=403)
+            # portal.middleware.StaffSecondStepMiddleware sends every staff member without a second
+            # step to set one up or to enter their code before any page; this is the second lock.
+            raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -20,6 +20,7 @@ from enquiries.models import (
 )
 from enquiries.services import ticket_transition
 from tests.enquiries.factories import make_ticket
+from tests.factories import sign_in
 
 
 def admin_url(model, view: str, *args) -> str:
@@ -28,7 +29,7 @@ def admin_url(model, view: str, *args) -> str:
 
 @pytest.fixture
 def admin_client(client, admin_user):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     return client
 
 

@@ -11,7 +11,7 @@ from applications.services import application_unlink
 from enquiries.models import Ticket, TicketMessage, TicketState
 from enquiries.services import ticket_transition
 from tests.enquiries.factories import make_ticket
-from tests.factories import ApplicationFactory, ClientFactory, link
+from tests.factories import ApplicationFactory, ClientFactory, link, sign_in
 
 PERSONAS = ["applicant", "other_applicant", "agent", "other_agent", "supervisor", "staff_user"]
 
@@ -40,7 +40,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, ticket, url_name):
     ("persona", "status"), [(persona, 200 if persona == "applicant" else 404) for persona in PERSONAS]
 )
 def test_only_the_client_sees_their_enquiry_on_the_client_pages(client, request, ticket, persona, status):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(detail_url(ticket)).status_code == status
     assert client.get(reverse("enquiries:sent", kwargs={"reference": ticket.reference})).status_code == status
     replied = client.post(detail_url(ticket), {"message": "Hello"})
@@ -49,19 +49,19 @@ def test_only_the_client_sees_their_enquiry_on_the_client_pages(client, request,
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_list_shows_only_the_viewers_own_enquiries(client, request, ticket, persona):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     page = client.get(reverse("enquiries:list")).text
     assert (ticket.reference in page) is (persona == "applicant")
 
 
 def test_a_malformed_or_unknown_reference_is_a_404(client, applicant, ticket):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     assert client.get(reverse("enquiries:detail", kwargs={"reference": "not-a-ref"})).status_code == 404
     assert client.get(reverse("enquiries:detail", kwargs={"reference": "000-000-000"})).status_code == 404
 
 
 def test_a_reference_typed_loosely_still_finds_it(client, applicant, ticket):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     loose = ticket.reference.replace("-", " ").lower()
     assert client.get(reverse("enquiries:detail", kwargs={"reference": loose})).status_code == 200
 
@@ -69,7 +69,7 @@ def test_a_reference_typed_loosely_still_finds_it(client, applicant, ticket):
 def test_unlinking_the_application_hides_its_enquiries(client, applicant, applicant_application, ticket):
     about_nothing = make_ticket(account=applicant, topic="technical")
     application_unlink(account=applicant, application=applicant_application)
-    client.force_login(applicant)
+    sign_in(client, applicant)
 
     assert client.get(detail_url(ticket)).status_code == 404
     page = client.get(reverse("enquiries:list")).text
@@ -80,7 +80,7 @@ def test_unlinking_the_application_hides_its_enquiries(client, applicant, applic
 def test_an_enquiry_waiting_for_email_confirmation_is_never_listed(client, applicant):
     guest = make_ticket(topic="status", contact_email="someone@example.com")
     Ticket.objects.filter(pk=guest.pk).update(state=TicketState.UNCONFIRMED, account=applicant)
-    client.force_login(applicant)
+    sign_in(client, applicant)
     assert guest.reference not in client.get(reverse("enquiries:list")).text
     assert client.get(detail_url(guest)).status_code == 404
 
@@ -91,14 +91,14 @@ def test_an_enquiry_waiting_for_email_confirmation_is_never_listed(client, appli
 def test_the_list_is_newest_first(client, applicant):
     older = make_ticket(account=applicant, topic="other")
     newer = make_ticket(account=applicant, topic="technical")
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = client.get(reverse("enquiries:list")).text
     assert page.index(newer.reference) < page.index(older.reference)
 
 
 def test_the_list_is_paginated(client, applicant):
     tickets = [make_ticket(account=applicant, topic="other") for _ in range(22)]
-    client.force_login(applicant)
+    sign_in(client, applicant)
     first = client.get(reverse("enquiries:list")).text
     second = client.get(reverse("enquiries:list") + "?page=2").text
     assert tickets[-1].reference in first and tickets[0].reference not in first
@@ -117,7 +117,7 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_enquiries(
         if application is not None:
             link(user=applicant, application=application)
         make_ticket(account=applicant, application=application, topic="other")
-    client.force_login(applicant)
+    sign_in(client, applicant)
     client.get(reverse("enquiries:list"))  # the session's first read may refresh it
     # session, user, unread count, count of tickets, one page of tickets with topics and applications
     with django_assert_num_queries(5):
@@ -131,7 +131,7 @@ def test_the_enquiry_page_costs_the_same_queries_whatever_the_length_of_the_conv
 ):
     for index in range(size):
         TicketMessage.objects.create(ticket=ticket, author_kind="client" if index % 2 else "agent", body=f"m{index}")
-    client.force_login(applicant)
+    sign_in(client, applicant)
     client.get(detail_url(ticket))
     # session, user, unread count, the ticket, its messages, its changes, the holidays for the due date
     with django_assert_num_queries(6):
@@ -146,7 +146,7 @@ def test_the_conversation_never_shows_internal_notes(client, applicant, ticket, 
         ticket=ticket, author_kind="note", author=agent, body="Client sounds upset; check file"
     )
     TicketMessage.objects.create(ticket=ticket, author_kind="agent", author=agent, body="Your file is in review.")
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = client.get(detail_url(ticket)).text
     assert "Client sounds upset" not in page
     assert "Your file is in review." in page
@@ -157,7 +157,7 @@ def test_the_conversation_never_shows_internal_notes(client, applicant, ticket, 
 def test_changes_are_told_in_plain_words_without_staff_notes_or_names(client, applicant, ticket, agent):
     ticket_transition(ticket=ticket, to_state=TicketState.OPEN, actor=agent, assigned_to=agent, note="escalate?")
     ticket_transition(ticket=ticket, to_state=TicketState.ANSWERED, actor=agent)
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = client.get(detail_url(ticket)).text
     assert "We received your enquiry and started the clock." in page
     assert "An agent started working on your enquiry." in page
@@ -174,10 +174,10 @@ def test_the_due_date_says_why_it_moved_after_waiting_on_the_client(client, appl
         ticket_transition(ticket=ticket, to_state=TicketState.OPEN, assigned_to=agent)
     with time_machine.travel(monday + datetime.timedelta(days=1), tick=False):
         ticket_transition(ticket=ticket, to_state=TicketState.WAITING_ON_CLIENT, actor=agent)
-        client.force_login(applicant)
+        sign_in(client, applicant)
         paused = client.get(detail_url(ticket)).text
     with time_machine.travel(monday + datetime.timedelta(days=3), tick=False):
-        client.force_login(applicant)
+        sign_in(client, applicant)
         client.post(detail_url(ticket), {"message": "Here is my new address."})
         moved = client.get(detail_url(ticket)).text
 
@@ -194,7 +194,7 @@ def test_the_due_date_says_why_it_moved_after_waiting_on_the_client(client, appl
 def test_a_late_answer_is_owned_up_to(client, applicant, applicant_application):
     with time_machine.travel(timezone.now() - datetime.timedelta(days=40), tick=False):
         ticket = make_ticket(account=applicant, application=applicant_application, topic="status")
-    client.force_login(applicant)
+    sign_in(client, applicant)
     assert "We are late with our answer, and we are sorry." in client.get(detail_url(ticket)).text
 
 
@@ -204,7 +204,7 @@ def test_a_late_answer_is_owned_up_to(client, applicant, applicant_application):
 def test_a_reply_to_an_answered_enquiry_reopens_it(client, applicant, ticket, agent):
     ticket_transition(ticket=ticket, to_state=TicketState.OPEN, assigned_to=agent)
     ticket_transition(ticket=ticket, to_state=TicketState.ANSWERED, actor=agent)
-    client.force_login(applicant)
+    sign_in(client, applicant)
 
     response = client.post(detail_url(ticket), {"message": "That did not answer it."})
 
@@ -217,7 +217,7 @@ def test_a_reply_to_an_answered_enquiry_reopens_it(client, applicant, ticket, ag
 
 def test_a_reply_when_nobody_has_the_enquiry_puts_it_back_in_the_queue(client, applicant, ticket, agent):
     ticket_transition(ticket=ticket, to_state=TicketState.WAITING_ON_CLIENT, actor=agent)
-    client.force_login(applicant)
+    sign_in(client, applicant)
     client.post(detail_url(ticket), {"message": "Sent it."})
     ticket.refresh_from_db()
     assert ticket.state == TicketState.NEW
@@ -225,7 +225,7 @@ def test_a_reply_when_nobody_has_the_enquiry_puts_it_back_in_the_queue(client, a
 
 
 def test_a_reply_to_an_open_enquiry_adds_the_message_and_changes_nothing_else(client, applicant, ticket):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     client.post(detail_url(ticket), {"message": "One more thing."})
     ticket.refresh_from_db()
     assert ticket.state == TicketState.NEW
@@ -234,7 +234,7 @@ def test_a_reply_to_an_open_enquiry_adds_the_message_and_changes_nothing_else(cl
 
 
 def test_the_same_reply_sent_twice_is_kept_once(client, applicant, ticket):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     client.post(detail_url(ticket), {"message": "Twice?"})
     client.post(detail_url(ticket), {"message": "Twice?"})
     assert ticket.messages.filter(body="Twice?").count() == 1
@@ -243,7 +243,7 @@ def test_the_same_reply_sent_twice_is_kept_once(client, applicant, ticket):
 @pytest.mark.parametrize("final_state", [TicketState.CLOSED, TicketState.SPAM])
 def test_a_finished_enquiry_says_so_and_offers_a_new_one(client, applicant, ticket, final_state):
     ticket_transition(ticket=ticket, to_state=final_state)
-    client.force_login(applicant)
+    sign_in(client, applicant)
 
     page = client.get(detail_url(ticket)).text
     response = client.post(detail_url(ticket), {"message": "Hello?"})
@@ -258,14 +258,14 @@ def test_a_finished_enquiry_says_so_and_offers_a_new_one(client, applicant, tick
 def test_a_merged_enquiry_points_to_the_one_it_joined(client, applicant, applicant_application, ticket):
     target = make_ticket(account=applicant, application=applicant_application)
     Ticket.objects.filter(pk=ticket.pk).update(state=TicketState.MERGED, merged_into=target)
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = client.get(detail_url(ticket)).text
     assert f"This enquiry was joined to enquiry {target.reference}" in page
     assert detail_url(target) in page
 
 
 def test_an_empty_reply_is_explained(client, applicant, ticket):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     response = client.post(detail_url(ticket), {"message": "  "})
     assert response.status_code == 400
     assert "Write your message." in response.text

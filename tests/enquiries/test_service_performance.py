@@ -17,6 +17,7 @@ from enquiries.models import Deflection, ServiceSnapshot, SurveyResponse, Ticket
 from enquiries.performance import service_performance_latest, service_snapshots_compute
 from enquiries.services import ticket_transition
 from tests.enquiries.factories import make_ticket
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -308,7 +309,7 @@ def test_the_page_is_in_french_under_fr(client, october):
 def test_the_page_needs_no_sign_in_and_works_signed_in(client, applicant, october):
     service_snapshots_compute(today=TODAY)
     assert client.get(page_url()).status_code == 200
-    client.force_login(applicant)
+    sign_in(client, applicant)
     assert client.get(page_url()).status_code == 200
 
 
@@ -491,7 +492,7 @@ PERSONAS = ["anonymous", "applicant", "other_applicant", "agent", "other_agent",
 def test_the_page_and_the_api_are_public_for_everyone(client, request, october, persona):
     service_snapshots_compute(today=TODAY)
     if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
+        sign_in(client, request.getfixturevalue(persona))
 
     page = client.get(page_url(topic="status"))
     api = client.get(api_url("?topic=status"))

@@ -25,6 +25,7 @@ from enquiries.survey import (
     survey_token,
 )
 from tests.enquiries.factories import make_ticket
+from tests.factories import sign_in
 
 TORONTO = zoneinfo.ZoneInfo("America/Toronto")
 
@@ -434,7 +435,7 @@ def test_the_link_is_the_only_key_whoever_is_signed_in(client, request, persona,
     """No sign-in is needed, and being signed in as anyone changes nothing: the signed link decides."""
     ticket = answered_ticket(account=applicant)
     if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
+        sign_in(client, request.getfixturevalue(persona))
 
     token = survey_token(ticket=ticket)
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")

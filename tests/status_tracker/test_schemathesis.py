@@ -48,6 +48,7 @@ EXPECTED_OPERATIONS = {
     "GET /api/v1/applications/{number}/",
     "GET /api/v1/applications/{number}/documents/",
     "GET /api/v1/applications/{number}/documents/{document_id}/",
+    "GET /api/v1/service-performance/",
 }
 ROLES = ["anonymous", "service_token", "revoked_token", "applicant_session", "staff_session"]
 # Schema-breaking inputs matter where they are read: only a live token gets past authentication
