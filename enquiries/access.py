@@ -13,7 +13,6 @@ Documents follow what they belong to: an enquiry's attachments its ticket, a doc
 sent for a *waiting on you* request its application (see `document_for_viewer`).
 """
 
-from allauth.account.authentication import get_authentication_records
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -21,6 +20,7 @@ from applications.access import Basis, Need, application_for_viewer, visible_q
 from applications.models import Application
 from core.audit import audit_record
 from core.models import AuditAction
+from core.second_step import signed_in_with_second_step
 from enquiries.models import Document, Ticket, TicketState
 from enquiries.references import reference_normalize
 
@@ -49,12 +49,6 @@ def is_agent(user) -> bool:
     return bool(_groups(user))
 
 
-def signed_in_with_second_step(request: HttpRequest) -> bool:
-    """Whether this session's sign-in used two-step verification (allauth records each method used)."""
-    records = get_authentication_records(request, request.user)
-    return any(record.get("method") == "mfa" for record in records)
-
-
 def agent_verified(request: HttpRequest) -> bool:
     """An agent or supervisor who signed in with two-step verification: the only way into the workspace."""
     return is_agent(request.user) and signed_in_with_second_step(request)
@@ -79,7 +73,7 @@ def ticket_for_client(*, viewer, reference: str) -> Ticket:
         raise Http404
     ticket = (
         tickets_for_client(viewer=viewer)
-        .select_related("topic", "application__program")
+        .select_related("topic", "application__program", "survey")
         .filter(reference=canonical)
         .first()
     )

@@ -16,6 +16,7 @@ from applications.forms import LinkApplicationForm
 from applications.models import Application
 from enquiries.models import Language, Ticket, Topic
 from enquiries.submission import message_clean
+from enquiries.uploads import DocumentsField
 
 NO_APPLICATION = "none"
 NEW_ENQUIRY = "new"
@@ -50,6 +51,7 @@ class MessageFieldsMixin:
                 initial=language if language in dict(Language.choices) else Language.ENGLISH,
                 error_messages={"required": _("Choose the language of our reply.")},
             )
+        fields["attachments"] = DocumentsField(required=False, label=_("Documents (optional)"))
         if keyed:
             fields["submission_key"] = forms.CharField(
                 widget=forms.HiddenInput,
@@ -115,7 +117,7 @@ class EnquiryForm(MessageFieldsMixin, EnquiryChoiceForm):
     chooses between adding to one of them and opening a new one.
     """
 
-    MESSAGE_FIELDS = ("message", "language")
+    MESSAGE_FIELDS = ("message", "attachments", "language")
 
     def __init__(self, *args, language: str, duplicates: Sequence[Ticket] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,7 +154,7 @@ class DeflectionForm(EnquiryChoiceForm):
 class ReplyForm(MessageFieldsMixin, forms.Form):
     """A reply on the enquiry's own page (its language was chosen when it was sent)."""
 
-    MESSAGE_FIELDS = ("message",)
+    MESSAGE_FIELDS = ("message", "attachments")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,7 +168,7 @@ class ReplyForm(MessageFieldsMixin, forms.Form):
 class GuestEnquiryForm(MessageFieldsMixin, LinkApplicationForm):
     """For people without an account: the linking form's identifiers, who they are, and the message."""
 
-    MESSAGE_FIELDS = ("message", "language")
+    MESSAGE_FIELDS = ("message", "attachments", "language")
 
     def __init__(self, *args, topics: Sequence[Topic], **kwargs):
         super().__init__(*args, **kwargs)

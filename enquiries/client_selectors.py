@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from enquiries.models import (
     ACTIVE_STATES,
     FINAL_STATES,
     OPEN_TO_CLIENT_STATES,
+    Document,
     Ticket,
     TicketChange,
     TicketMessage,
@@ -171,8 +172,14 @@ def due_date_for(*, ticket: Ticket, now: datetime.datetime | None = None) -> Due
 
 
 def conversation_for_client(*, ticket: Ticket) -> QuerySet[TicketMessage]:
-    """What the client and the centre said to each other, oldest first; internal notes never."""
-    return ticket.messages.exclude(author_kind=TicketMessage.Author.NOTE).order_by("created_at", "id")
+    """What the client and the centre said to each other, oldest first, with the documents each carried;
+    internal notes never. Two queries whatever the length."""
+    documents = Prefetch("documents", queryset=Document.objects.order_by("created_at", "id"))
+    return (
+        ticket.messages.exclude(author_kind=TicketMessage.Author.NOTE)
+        .prefetch_related(documents)
+        .order_by("created_at", "id")
+    )
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.language_switch",
                 "notifications.context_processors.unread_notifications",
+                "enquiries.context_processors.agent_workspace",
             ],
         },
     },

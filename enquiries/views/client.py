@@ -47,6 +47,7 @@ from enquiries.submission import (
     ticket_guest_submit,
     ticket_submit,
 )
+from enquiries.uploads import documents_save
 
 
 def _stale_form_error() -> str:
@@ -84,6 +85,18 @@ def _render_compose(
     return render(request, "enquiries/client/new_compose.html", context, status=status)
 
 
+def _attachments_saver(form, *, uploaded_by):
+    """The hook that stores a message's attachments in the message's own transaction (all or none)."""
+    checked = form.cleaned_data.get("attachments") or []
+    if not checked:
+        return None
+
+    def save(message) -> None:
+        documents_save(checked=checked, uploaded_by=uploaded_by, ticket=message.ticket, message=message)
+
+    return save
+
+
 def _compose_form(request: HttpRequest, *, application, topic, choices: dict, data=None) -> EnquiryForm:
     duplicates = open_duplicates_for(viewer=request.user, application=application, topic=topic)
     initial = {
@@ -92,8 +105,8 @@ def _compose_form(request: HttpRequest, *, application, topic, choices: dict, da
         "submission_key": submission_key_new(),
     }
     language = getattr(request.user, "preferred_language", "") or get_language()
-    # Attachments join here (files=request.FILES) when the documents pipeline is wired in.
-    return EnquiryForm(data, initial=initial, language=language, duplicates=duplicates, **choices)
+    files = request.FILES if data is not None else None
+    return EnquiryForm(data, files, initial=initial, language=language, duplicates=duplicates, **choices)
 
 
 # Never stored by a shared cache: each page carries its own one-time form key.
@@ -140,6 +153,7 @@ def _enquiry_send(request: HttpRequest) -> HttpResponse:
                 message=form.cleaned_data["message"],
                 language=form.cleaned_data["language"],
                 submission_key=form.cleaned_data["submission_key"],
+                on_message=_attachments_saver(form, uploaded_by=request.user),
             )
         except SubmissionKeyUsed:
             # Keep what they wrote, under a fresh key, and ask them to send it again.
@@ -157,7 +171,12 @@ def _add_to_open_enquiry(
     request: HttpRequest, *, form: EnquiryForm, ticket: Ticket, application, topic
 ) -> HttpResponse:
     try:
-        ticket_client_reply(ticket=ticket, account=request.user, message=form.cleaned_data["message"])
+        ticket_client_reply(
+            ticket=ticket,
+            account=request.user,
+            message=form.cleaned_data["message"],
+            on_message=_attachments_saver(form, uploaded_by=request.user),
+        )
     except ReplyRefused:
         form.add_error("add_to", _("That enquiry is no longer open. Choose again."))
         return _render_compose(request, application=application, topic=topic, form=form, status=400)
@@ -206,14 +225,18 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
 def enquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = ticket_for_client(viewer=request.user, reference=reference)
     can_reply = ticket.state in OPEN_TO_CLIENT_STATES
-    # Attachments join here (files=request.FILES) when the documents pipeline is wired in.
-    form = ReplyForm(request.POST if request.method == "POST" else None)
+    form = ReplyForm(request.POST, request.FILES) if request.method == "POST" else ReplyForm()
     if request.method == "POST":
         if not can_reply:
             form.add_error(None, _("This enquiry is closed: send a new enquiry instead."))
         elif form.is_valid():
             try:
-                ticket_client_reply(ticket=ticket, account=request.user, message=form.cleaned_data["message"])
+                ticket_client_reply(
+                    ticket=ticket,
+                    account=request.user,
+                    message=form.cleaned_data["message"],
+                    on_message=_attachments_saver(form, uploaded_by=request.user),
+                )
             except ReplyRefused:
                 form.add_error(None, _("This enquiry is closed: send a new enquiry instead."))
             else:
@@ -245,8 +268,7 @@ def _guest_new(request: HttpRequest) -> HttpResponse:
         initial = {"topic": request.GET.get("topic", ""), "submission_key": submission_key_new()}
         form = GuestEnquiryForm(initial=initial, topics=topics)
         return _render_guest(request, form=form)
-    # Attachments join here (files=request.FILES) when the documents pipeline is wired in.
-    form = GuestEnquiryForm(request.POST, topics=topics)
+    form = GuestEnquiryForm(request.POST, request.FILES, topics=topics)
     if form.is_valid():
         result, application = application_identify_guest(ip_address=client_ip(request), **form.identifiers())
         if result is LinkResult.IDENTIFIED and application is not None:
@@ -259,6 +281,7 @@ def _guest_new(request: HttpRequest) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     name=form.cleaned_data["name"],
                     submission_key=form.cleaned_data["submission_key"],
+                    on_message=_attachments_saver(form, uploaded_by=None),
                 )
             except SubmissionKeyUsed:
                 form.add_error(None, _stale_form_error())

@@ -280,3 +280,15 @@ def test_the_queue_costs_the_same_queries_for_10_or_1000_tickets(
     with django_assert_num_queries(with_ten):
         response = signed_in_agent.get(reverse("agents:queue"), params)
     assert response.status_code == 200
+
+
+def test_the_header_links_agents_to_their_queue_and_nobody_else(client, agent, applicant, staff_user):
+    from tests.factories import sign_in
+
+    queue_link = f'href="{reverse("agents:queue")}"'
+    agent_client(client, agent)
+    assert queue_link in client.get(reverse("enquiries:list")).text
+    for person in (applicant, staff_user):
+        client.logout()
+        sign_in(client, person)
+        assert queue_link not in client.get(reverse("enquiries:list")).text

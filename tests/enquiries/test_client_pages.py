@@ -133,8 +133,9 @@ def test_the_enquiry_page_costs_the_same_queries_whatever_the_length_of_the_conv
         TicketMessage.objects.create(ticket=ticket, author_kind="client" if index % 2 else "agent", body=f"m{index}")
     sign_in(client, applicant)
     client.get(detail_url(ticket))
-    # session, user, unread count, the ticket, its messages, its changes, the holidays for the due date
-    with django_assert_num_queries(6):
+    # session, user, unread count, the ticket (with its survey answer), its messages, the documents they carry,
+    # its changes, the holidays for the due date
+    with django_assert_num_queries(7):
         client.get(detail_url(ticket))
 
 
