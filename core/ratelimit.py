@@ -53,7 +53,7 @@ def _count_in_database(scope: str, key: str, start: datetime.datetime) -> int:
         f"UPDATE {table} SET {count} = {count} + 1 "  # noqa: S608 (names are constants; values are parameters)
         f"WHERE {scope_column} = %s AND {key_column} = %s AND {start_column} = %s RETURNING {count}"
     )
-    params = [scope, key, start]
+    params: tuple[str, str, datetime.datetime] = (scope, key, start)
     for _attempt in range(2):
         with connection.cursor() as cursor:
             cursor.execute(increment, params)
