@@ -8,11 +8,9 @@ holidays.
 """
 
 import datetime
-import math
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -23,6 +21,7 @@ from applications.access import Need, application_for_viewer
 from applications.models import Application
 from enquiries import clock
 from enquiries.access import AGENT_GROUP, SUPERVISOR_GROUP, is_supervisor, tickets_for_agent
+from enquiries.alerts import at_risk_threshold
 from enquiries.models import (
     ACTIVE_STATES,
     OPEN_TO_CLIENT_STATES,
@@ -135,7 +134,8 @@ def ticket_flag(*, ticket: Ticket, today: datetime.date, holidays: frozenset[dat
     # due_on is the standard plus the pauses, counted from the start: what is left of it is left of the standard.
     remaining = clock.business_days_between(today, ticket.due_on, holidays)
     used = ticket.service_standard_days - remaining
-    if used >= math.ceil(settings.ENQUIRY_AT_RISK_SHARE * ticket.service_standard_days):
+    # The same threshold as the at-risk alerts (enquiries.alerts), so the flag and the email agree.
+    if used >= at_risk_threshold(standard_days=ticket.service_standard_days):
         return Flag.AT_RISK
     return Flag.NONE
 
