@@ -199,9 +199,12 @@ def sign_in_staff(page, *, user, password: str, language: str = "en", landing: s
     page.locator("#id_password").fill(password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/accounts/2fa/authenticate/")
+    assert_accessible(page)
     page.locator("#id_code").fill(pyotp.TOTP(STAFF_TOTP_SECRET).now())
-    page.locator("main form button[type=submit]").click()
+    # The code page has a second submit button (allauth's "Cancel", tied to another form).
+    page.locator("main form button[type=submit]:not([form])").click()
     page.wait_for_url(landing)
+    assert_accessible(page)
 
 
 def sign_in(page, *, email: str, password: str, language: str = "en") -> None:
