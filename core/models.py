@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.cache import FALLBACK_TABLE
 from core.i18n import Bilingual
 
 
@@ -140,3 +141,21 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key} {self.window_start:%H:%M} = {self.count}"
+
+
+class CacheFallbackEntry(models.Model):
+    """A cache entry written while Redis could not be reached (core.cache.RedisWithDatabaseFallback).
+
+    The columns are those Django's DatabaseCache reads and writes (what `createcachetable`
+    would make); the table is created by a migration like every other.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = FALLBACK_TABLE
+
+    def __str__(self) -> str:
+        return self.cache_key

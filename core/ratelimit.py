@@ -2,9 +2,10 @@
 
 `rate_hit` counts one request for (scope, key) in the current window and says whether
 it is within the limit, and if not how many seconds until the window ends. It counts
-with the cache's atomic add/incr; if the cache raises (Redis down), it counts in the
-database (core.models.RateCounter) with one conditional UPDATE or INSERT, which is
-atomic too. A limit is therefore never silently switched off by an outage.
+with the cache's atomic add/incr (on Redis itself, not core.cache's database fallback);
+if that fails (Redis down), it counts in the database (core.models.RateCounter) with
+one conditional UPDATE or INSERT, which is atomic too. A limit is therefore never
+silently switched off by an outage.
 """
 
 import datetime
@@ -13,6 +14,7 @@ import math
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -38,9 +40,16 @@ def _window(now: datetime.datetime, seconds: int) -> tuple[datetime.datetime, in
 
 def _count_in_cache(scope: str, key: str, start: datetime.datetime, seconds: int) -> int:
     cache_key = f"rate:{scope}:{key}:{int(start.timestamp())}"
-    # add() only sets a missing key, so concurrent first requests do not reset each other.
-    cache.add(cache_key, 0, timeout=seconds + 5)
-    return cache.incr(cache_key)
+
+    def count(store: BaseCache) -> int:
+        # add() only sets a missing key, so concurrent first requests do not reset each other.
+        store.add(cache_key, 0, timeout=seconds + 5)
+        return store.incr(cache_key)
+
+    # The portal's cache (core.cache) would fall back to a database cache whose incr is a
+    # read then a write: count on Redis itself, and in RateCounter when it is away.
+    with_redis = getattr(cache, "with_redis", None)
+    return with_redis(count) if with_redis is not None else count(cache)
 
 
 def _count_in_database(scope: str, key: str, start: datetime.datetime) -> int:

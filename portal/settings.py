@@ -8,6 +8,7 @@ stops start-up with an error rather than being guessed at.
 """
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -31,6 +32,19 @@ def strict_bool(name: str, *, default: bool) -> bool:
     if raw in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def redis_url_next_database(url: str) -> str:
+    """`url` with the next Redis database number (0 -> 1, 15 -> 0), in its path or its ?db= query."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query, keep_blank_values=True)
+    if "db" in query:
+        query["db"] = [str((int(query["db"][0]) + 1) % 16)]
+        return f"{url.split('?', 1)[0]}?{urlencode(query, doseq=True)}"  # keeps unix:///path as written
+    path = parts.path.strip("/")
+    if path and not path.isdigit():
+        raise ImproperlyConfigured(f"REDIS_URL names database {path!r}: set CACHE_REDIS_URL explicitly.")
+    return urlunsplit(parts._replace(path=f"/{(int(path or 0) + 1) % 16}"))
 
 
 DEBUG = strict_bool("DJANGO_DEBUG", default=False)
@@ -145,18 +159,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis is optional: without REDIS_URL, Celery tasks run in process and the
 # cache lives in local memory, so the embedded default needs no server.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+# The cache has a Redis database of its own, apart from the broker's: it may be emptied
+# (FLUSHDB) and may evict keys under memory pressure, which the broker's queues must never
+# be. By default it is the next database number on the broker's server; docker-compose
+# gives it a server of its own, with a memory limit and LRU eviction.
+CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default="") or (redis_url_next_database(REDIS_URL) if REDIS_URL else "")
+if CACHE_REDIS_URL and CACHE_REDIS_URL == REDIS_URL:
+    raise ImproperlyConfigured("CACHE_REDIS_URL must not be the broker's REDIS_URL: give the cache its own database.")
+if CACHE_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            # Redis, and the database whenever Redis cannot be reached (core/cache.py):
+            # a cache miss is never an error and allauth's rate limits keep counting.
+            "BACKEND": "core.cache.RedisWithDatabaseFallback",
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
+            # A dead Redis costs at most a second, then rests (core.cache.RETRY_SECONDS).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

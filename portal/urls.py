@@ -9,6 +9,9 @@ from portal import views
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
+# An unexpected error under /api/ answers a problem body, not the HTML page.
+handler500 = views.server_error
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.switch_language, name="set_language"),

@@ -1,19 +1,28 @@
-"""Cross-cutting views: home, language switch and the health check."""
+"""Cross-cutting views: home, language switch, the health check and the 500 handler."""
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
+from core.api.problems import api_server_error
 from enquiries.crisis import crisis_banners
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"banners": crisis_banners()})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: under /api/ a problem body (every API error is one), elsewhere Django's page."""
+    if request.path_info.startswith("/api/"):
+        return api_server_error(request)
+    return defaults.server_error(request)
 
 
 @require_POST

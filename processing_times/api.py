@@ -1,10 +1,20 @@
-"""GET /api/v1/processing-times/: the public page's figures as JSON, for anyone, cached for ten minutes."""
+"""GET /api/v1/processing-times/: the public page's figures as JSON, for anyone, cached for ten minutes.
 
+The answer is cached under a key made only of the validated parameters (program and
+country), as enquiries/api_performance.py does: unknown or junk parameters neither add
+keys nor bypass the cache, and only answers about a real program are stored. When the
+cache (Redis) is down the figures are read from the database: slower, never an error.
+"""
+
+import logging
+import re
+
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import cache_control, cache_page
+from django.views.decorators.cache import cache_control
 from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -17,8 +27,13 @@ from core.api.problems import PROBLEM_CONTENT_TYPE, problem_response, problem_sc
 from processing_times.figures import ALL_COUNTRIES
 from processing_times.selectors import program_figures_latest, program_trend, programs_for_public
 
+logger = logging.getLogger(__name__)
+
 # The figures change once a night; ten minutes of staleness costs nothing.
 CACHE_SECONDS = 10 * 60
+CACHE_KEY = "api:processing-times:v1:{program}:{country}"
+# Program codes are slugs (applications.Program.code): anything else names no program.
+PROGRAM_CODE = re.compile(r"[-a-zA-Z0-9_]+")
 # Titles this endpoint published before problem bodies were shared; clients may compare them.
 INVALID_QUERY_TITLE = "Invalid query"
 NOT_FOUND_TITLE = "Not found"
@@ -89,7 +104,6 @@ class ProcessingTimesApi(APIView):
             published = [item for code, item in sorted(figures.countries.items()) if wanted in (None, code)]
             return ProcessingTimesApi.CountryFiguresSerializer(published, many=True).data
 
-    @method_decorator(cache_page(CACHE_SECONDS))
     @method_decorator(cache_control(public=True, max_age=CACHE_SECONDS))
     def get(self, request: Request) -> Response:
         query = self.QuerySerializer(data=request.query_params)
@@ -100,26 +114,57 @@ class ProcessingTimesApi(APIView):
                 detail=_("Check the query parameters and try again."),
                 errors=query.errors,
             )
-        programs = programs_for_public()
         code = query.validated_data.get("program")
         country = query.validated_data.get("country") or None
+        if code is not None and not PROGRAM_CODE.fullmatch(code):
+            return self.no_such_program()
+        key = CACHE_KEY.format(program=code or "", country=country or "")
+        body = _cache_get(key)
+        if body is None:
+            body = self.body(code=code, country=country)
+            if body is None:
+                return self.no_such_program()
+            _cache_set(key, body)
+        return Response(body)
+
+    @staticmethod
+    def no_such_program() -> Response:
+        return problem_response(status=404, title=NOT_FOUND_TITLE, detail=_("There is no program with that code."))
+
+    @classmethod
+    def body(cls, *, code: str | None, country: str | None) -> dict | None:
+        """The answer for one program (with its trend) or all; None when no program has that code."""
+        programs = programs_for_public()
         if code is not None:
             programs = [program for program in programs if program.code == code]
             if not programs:
-                return problem_response(
-                    status=404, title=NOT_FOUND_TITLE, detail=_("There is no program with that code.")
-                )
+                return None
         latest = program_figures_latest(programs=programs)
-        body = {"programs": self.ProgramSerializer(latest.values(), many=True, context={"country": country}).data}
+        body = {"programs": cls.ProgramSerializer(latest.values(), many=True, context={"country": country}).data}
         if code is not None:
             program = programs[0]
             trend_country = country if country and program.times_by_country else ALL_COUNTRIES
             trend = program_trend(program=program, country=trend_country, today=timezone.localdate())
             body["programs"][0]["trend"] = {
                 "country": trend_country or None,
-                "points": self.TrendPointSerializer(trend, many=True).data,
+                "points": cls.TrendPointSerializer(trend, many=True).data,
             }
-        return Response(body)
+        return body
+
+
+def _cache_get(key: str) -> dict | None:
+    try:
+        return cache.get(key)
+    except Exception:  # the cache is an optimisation: if it fails, the answer is computed
+        logger.warning("processing times: cache unavailable, reading the snapshots", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, body: dict) -> None:
+    try:
+        cache.set(key, body, CACHE_SECONDS)
+    except Exception:
+        logger.warning("processing times: could not cache the answer", exc_info=True)
 
 
 # The OpenAPI description of this endpoint, attached once the nested serializers above exist

@@ -127,3 +127,9 @@ def api_not_found(request, *args, **kwargs) -> JsonResponse:
     """
     body = problem_body(status=404, detail=str(_("There is nothing at this address in API v1.")))
     return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def api_server_error(request) -> JsonResponse:
+    """An unexpected failure under /api/: a 500 problem body, never the HTML error page."""
+    body = problem_body(status=500, detail=str(_("Something went wrong on our side. Try again later.")))
+    return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)

@@ -1,4 +1,5 @@
-"""Per-token rate limits: 429 with Retry-After, per token, exact under parallel requests, and still on without Redis."""
+"""Per-token rate limits: 429 with Retry-After, per token, exact under parallel requests, and still on without Redis
+(with Django's plain Redis cache and with the portal's, core/cache.py)."""
 
 import json
 import threading
@@ -8,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from core.models import RateCounter
+from core.models import CacheFallbackEntry, RateCounter
 from core.ratelimit import rate_hit
 from status_tracker.api_clients import api_client_create
 from status_tracker.models import ApiScope
@@ -19,10 +20,16 @@ REDIS_UP = "redis://127.0.0.1:6379/3"
 REDIS_DOWN = "redis://127.0.0.1:1/0"
 
 
-def redis_cache(location: str) -> dict:
+# Django's plain Redis cache, and the portal's (Redis with a database fallback, core/cache.py).
+PLAIN, PORTAL = "django.core.cache.backends.redis.RedisCache", "core.cache.RedisWithDatabaseFallback"
+CACHES = [(PLAIN, REDIS_UP), (PLAIN, REDIS_DOWN), (PORTAL, REDIS_UP), (PORTAL, REDIS_DOWN)]
+CACHE_IDS = ["redis", "redis-down", "portal-cache", "portal-cache-redis-down"]
+
+
+def redis_cache(location: str, backend: str = PLAIN) -> dict:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": backend,
             "LOCATION": location,
             # A fresh prefix per test: counters of one test never meet another's.
             "KEY_PREFIX": f"rate-test-{uuid.uuid4().hex}",
@@ -44,9 +51,9 @@ def tokens(db, settings):
     return first, second
 
 
-@pytest.mark.parametrize("cache_location", [REDIS_UP, REDIS_DOWN], ids=["redis", "redis-down"])
-def test_the_request_over_the_limit_gets_a_429_problem_with_retry_after(tokens, settings, cache_location):
-    settings.CACHES = redis_cache(cache_location)
+@pytest.mark.parametrize(("backend", "cache_location"), CACHES, ids=CACHE_IDS)
+def test_the_request_over_the_limit_gets_a_429_problem_with_retry_after(tokens, settings, backend, cache_location):
+    settings.CACHES = redis_cache(cache_location, backend)
     first, second = tokens
 
     answers = [api(first).get(READ_BACK) for _ in range(4)]
@@ -60,6 +67,8 @@ def test_the_request_over_the_limit_gets_a_429_problem_with_retry_after(tokens, 
     assert api(second).get(READ_BACK).status_code == 200
     # Without Redis the count lived in the database; with it, nothing was written there.
     assert RateCounter.objects.exists() is (cache_location == REDIS_DOWN)
+    # Never in the portal cache's fallback table, whose increment is not atomic.
+    assert not CacheFallbackEntry.objects.filter(cache_key__contains=":rate:").exists()
 
 
 def test_the_events_endpoint_is_limited_too(tokens):
@@ -77,9 +86,9 @@ def test_the_events_endpoint_is_limited_too(tokens):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("cache_location", [REDIS_UP, REDIS_DOWN], ids=["redis", "redis-down"])
-def test_parallel_requests_are_counted_exactly(settings, cache_location):
-    settings.CACHES = redis_cache(cache_location)
+@pytest.mark.parametrize(("backend", "cache_location"), CACHES, ids=CACHE_IDS)
+def test_parallel_requests_are_counted_exactly(settings, backend, cache_location):
+    settings.CACHES = redis_cache(cache_location, backend)
     allowed: list[bool] = []
     barrier = threading.Barrier(20)
 

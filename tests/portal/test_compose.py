@@ -75,18 +75,56 @@ def command_text(service: dict) -> str:
     return " ".join(command) if isinstance(command, list) else command
 
 
-def test_the_five_services_exist(services):
-    assert set(services) == {"web", "worker", "beat", "db", "redis"}
+def redis_server_options(service: dict) -> dict[str, str]:
+    """`redis-server --name value ...` in a service's command, as {name: value}."""
+    command = service["command"]
+    assert isinstance(command, list), "give redis-server its options as a list"
+    assert command[0] == "redis-server"
+    names, values = command[1::2], command[2::2]
+    assert all(name.startswith("--") for name in names) and len(names) == len(values), command
+    return {name[2:]: value for name, value in zip(names, values, strict=True)}
+
+
+def test_the_six_services_exist(services):
+    assert set(services) == {"web", "worker", "beat", "db", "redis", "cache"}
     assert services["db"]["image"].startswith("postgres:15")
     assert services["redis"]["image"].startswith("redis:7")
+    assert services["cache"]["image"].startswith("redis:7")
 
 
-@pytest.mark.parametrize("name", ["db", "redis", "web"])
+@pytest.mark.parametrize("name", ["db", "redis", "cache", "web"])
 def test_healthchecks(services, name):
     test = services[name]["healthcheck"]["test"]
     text = test if isinstance(test, str) else " ".join(test)
-    expected = {"db": "pg_isready", "redis": "redis-cli ping", "web": "/healthz"}[name]
+    expected = {"db": "pg_isready", "redis": "redis-cli ping", "cache": "redis-cli ping", "web": "/healthz"}[name]
     assert expected in text
+
+
+def test_the_cache_has_a_memory_limit_and_evicts_the_least_recently_used_keys(services):
+    options = redis_server_options(services["cache"])
+    assert re.fullmatch(r"\d+(mb|gb)", options["maxmemory"])
+    assert options["maxmemory-policy"] == "allkeys-lru"
+    # Nothing in it is worth keeping across a restart.
+    assert options["save"] == "" and options["appendonly"] == "no"
+    assert "volumes" not in services["cache"]
+
+
+def test_the_broker_has_a_memory_limit_but_never_evicts_a_queued_task(services):
+    options = redis_server_options(services["redis"])
+    assert re.fullmatch(r"\d+(mb|gb)", options["maxmemory"])
+    assert options["maxmemory-policy"] == "noeviction"
+    assert options["appendonly"] == "yes"
+    assert any(volume.endswith(":/data") for volume in services["redis"]["volumes"])
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_the_cache_is_its_own_redis_apart_from_the_broker(services, name):
+    env = environment(services[name])
+    cache, broker = urlsplit(env["CACHE_REDIS_URL"]), urlsplit(env["REDIS_URL"])
+    assert cache.hostname == "cache"
+    assert broker.hostname == "redis"
+    # The portal runs without the cache (core/cache.py falls back to the database): not waited for.
+    assert services[name]["depends_on"]["cache"]["condition"] == "service_started"
 
 
 def test_web_healthcheck_uses_python_and_the_real_health_url(services):

@@ -22,6 +22,8 @@ print(json.dumps({
     "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     "celery_broker_url": app.conf.broker_url,
     "celery_task_always_eager": app.conf.task_always_eager,
+    "CACHE_BACKEND": settings.CACHES["default"]["BACKEND"],
+    "CACHE_LOCATION": settings.CACHES["default"].get("LOCATION", ""),
 }))
 """
 
@@ -61,6 +63,8 @@ def test_development_is_the_explicit_opt_in_and_embeds_everything():
     assert loaded["CELERY_TASK_ALWAYS_EAGER"] is True
     assert loaded["CELERY_BROKER_URL"] == "memory://"
     assert loaded["celery_task_always_eager"] is True
+    # and the cache lives in local memory.
+    assert loaded["CACHE_BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 @pytest.mark.parametrize("value", ["maybe", "2"])
@@ -90,3 +94,39 @@ def test_redis_url_sends_tasks_to_the_broker():
     assert loaded["CELERY_BROKER_URL"] == url
     assert loaded["celery_broker_url"] == url
     assert loaded["celery_task_always_eager"] is False
+
+
+def test_the_cache_gets_the_next_redis_database_of_the_broker_by_default():
+    loaded = load_settings(DJANGO_DEBUG="true", REDIS_URL="redis://redis.internal:6379/0")
+    assert loaded["CELERY_BROKER_URL"] == "redis://redis.internal:6379/0"
+    # Redis first, the database when Redis is down (core/cache.py).
+    assert loaded["CACHE_BACKEND"] == "core.cache.RedisWithDatabaseFallback"
+    assert loaded["CACHE_LOCATION"] == "redis://redis.internal:6379/1"
+
+
+@pytest.mark.parametrize(
+    ("broker", "cache"),
+    [
+        ("redis://redis.internal:6379", "redis://redis.internal:6379/1"),
+        ("redis://:secret@redis.internal:6379/15", "redis://:secret@redis.internal:6379/0"),
+        (
+            "rediss://redis.internal:6380/4?ssl_cert_reqs=required",
+            "rediss://redis.internal:6380/5?ssl_cert_reqs=required",
+        ),
+        ("unix:///run/redis.sock?db=2", "unix:///run/redis.sock?db=3"),
+    ],
+)
+def test_the_default_cache_database_keeps_the_rest_of_the_broker_address(broker, cache):
+    assert load_settings(DJANGO_DEBUG="true", REDIS_URL=broker)["CACHE_LOCATION"] == cache
+
+
+def test_cache_redis_url_gives_the_cache_a_server_of_its_own():
+    loaded = load_settings(**{**PRODUCTION, "CACHE_REDIS_URL": "redis://cache.internal:6379/0"})
+    assert loaded["CACHE_LOCATION"] == "redis://cache.internal:6379/0"
+    assert loaded["CELERY_BROKER_URL"] == "redis://redis.internal:6379/0"
+
+
+def test_the_cache_may_not_share_the_brokers_database():
+    loaded = load_settings(**{**PRODUCTION, "CACHE_REDIS_URL": PRODUCTION["REDIS_URL"]})
+    assert loaded.get("error") == "ImproperlyConfigured"
+    assert "CACHE_REDIS_URL" in loaded["message"]

@@ -212,6 +212,59 @@ def test_each_query_is_cached_separately(client, published):
     assert len(one.json()["programs"]) == 1
 
 
+def cached_keys() -> set[str]:
+    """The keys in the test cache (a LocMemCache: settings_test.py)."""
+    from django.core.cache import cache
+
+    return set(cache._cache)
+
+
+def test_unknown_parameters_neither_add_cache_keys_nor_bypass_the_cache(client, published, django_assert_num_queries):
+    first = client.get(api_url(program="study-permit"))
+    assert len(cached_keys()) == 1
+
+    with django_assert_num_queries(0):
+        answers = [client.get(api_url(program="study-permit", junk=n)) for n in range(1, 201)]
+
+    assert {answer.status_code for answer in answers} == {200}
+    assert all(answer.json() == first.json() for answer in answers)
+    assert len(cached_keys()) == 1
+
+
+def test_a_country_in_lower_case_is_the_same_cached_answer(client, published, django_assert_num_queries):
+    upper = client.get(api_url(program="study-permit", country="IN"))
+    with django_assert_num_queries(0):
+        lower = client.get(api_url(program="study-permit", country="in"))
+    assert lower.json() == upper.json()
+    assert len(cached_keys()) == 1
+
+
+def test_unknown_programs_and_invalid_queries_are_not_cached(client, published):
+    for n in range(20):
+        assert client.get(api_url(program=f"no-such-program-{n}")).status_code == 404
+        assert client.get(api_url(program=f"not a slug {n}")).status_code == 404
+        assert client.get(api_url(country=f"Z{n}")).status_code == 400
+    assert cached_keys() == set()
+
+
+def test_with_the_cache_down_the_answer_is_computed_not_a_500(client, published, settings):
+    expected = client.get(api_url(program="study-permit")).json()
+    # Django's plain Redis cache where nothing listens: every cache call raises.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1},
+        }
+    }
+
+    response = client.get(api_url(program="study-permit"))
+
+    assert response.status_code == 200
+    assert response.json() == expected
+    assert "public" in response["Cache-Control"]
+
+
 def test_the_list_costs_the_same_queries_however_many_snapshots(client, published, django_assert_num_queries):
     study, _express = published
     for back in range(1, 60):
