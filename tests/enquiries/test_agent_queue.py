@@ -181,7 +181,7 @@ def test_the_table_is_captioned_with_headers_scoped(signed_in_agent):
     page = signed_in_agent.get(reverse("agents:queue")).text
     assert "<caption>Enquiries 1 to 1 of 1" in page
     assert '<th scope="col">Reference</th>' in page
-    assert '<th scope="row">' in page
+    assert '<th scope="row" class="reference">' in page
 
 
 def test_each_row_shows_the_due_date_assignee_client_and_application(
