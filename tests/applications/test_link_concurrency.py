@@ -4,13 +4,12 @@ Real threads, each with its own database connection, released together by a barr
 """
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 
 from applications.models import ApplicationLink, Client, LinkAttempt, LinkLock
 from applications.services import LinkResult, application_link
+from tests.concurrency import in_parallel
 from tests.factories import ApplicationFactory, ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,28 +24,6 @@ def reference_data(transactional_db):
     from applications.reference_data import reference_data_load
 
     reference_data_load(stage_model=Stage, program_model=Program, program_stage_model=ProgramStage)
-
-
-def in_parallel(calls: list) -> list:
-    """Run each callable in its own thread, all starting at once; return results (or exceptions) in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index: int, call) -> None:
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # the test reports it; a thread must not die silently
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_thirty_simultaneous_wrong_guesses_evaluate_at_most_five(settings):

@@ -5,16 +5,15 @@ by a barrier; the first claim holds the row lock a little longer so the second s
 waits on it.
 """
 
-import threading
 import time
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
 
 from enquiries import workspace
 from enquiries.models import Ticket, TicketChange, TicketState, Topic
 from enquiries.workspace import WorkspaceRefused, ticket_claim
+from tests.concurrency import in_parallel
 from tests.enquiries.factories import make_ticket
 from tests.factories import UserFactory
 
@@ -37,28 +36,6 @@ def queue_with_two_agents(transactional_db):
         agent.groups.add(group)
         topic.agents.add(agent)
     return topic, agents
-
-
-def in_parallel(calls: list) -> list:
-    """Run each callable in its own thread, all released at once; return results (or exceptions) in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index: int, call) -> None:
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # reported by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_agents_claiming_at_once_one_wins_and_the_other_is_told(queue_with_two_agents, monkeypatch):

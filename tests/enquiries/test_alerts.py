@@ -1,13 +1,11 @@
 """The hourly jobs: at-risk and breach alerts to the right people, once; answered tickets left quiet close."""
 
 import datetime
-import threading
 import zoneinfo
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.urls import NoReverseMatch, reverse
 
 from enquiries.alerts import at_risk_threshold, tickets_alert_due, tickets_close_quiet
@@ -17,6 +15,7 @@ from enquiries.services import ticket_transition
 from notifications import content
 from notifications.models import Channel, Kind, Notification, NotificationPreference
 from notifications.selectors import centre_notifications_for_user
+from tests.concurrency import in_parallel
 from tests.enquiries.factories import make_ticket
 from tests.factories import UserFactory
 
@@ -329,27 +328,6 @@ def test_only_answered_tickets_close_themselves(frozen, state):
 
 
 # --- Two workers at once -----------------------------------------------------------------------
-
-
-def in_parallel(calls: list) -> list:
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # reported by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

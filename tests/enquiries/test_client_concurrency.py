@@ -14,7 +14,7 @@ from applications.services import LinkResult, application_identify_guest
 from enquiries.models import Ticket, Topic
 from enquiries.submission import submission_key_new, ticket_submit
 from notifications.models import Kind, Notification
-from tests.applications.test_link_concurrency import in_parallel
+from tests.concurrency import in_parallel
 from tests.factories import ApplicationFactory, ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

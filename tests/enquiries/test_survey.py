@@ -1,12 +1,10 @@
 """The satisfaction survey: a signed link without sign-in, one answer per ticket, reasons for low ratings."""
 
 import datetime
-import threading
 import zoneinfo
 
 import pytest
 from django.core import signing
-from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,6 +22,7 @@ from enquiries.survey import (
     survey_ticket,
     survey_token,
 )
+from tests.concurrency import in_parallel
 from tests.enquiries.factories import make_ticket
 from tests.factories import sign_in
 
@@ -381,27 +380,6 @@ def test_the_offer_links_to_a_working_survey_once_answered(client):
 
 
 # --- Two answers at the same moment -------------------------------------------------------------
-
-
-def in_parallel(calls: list) -> list:
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # reported by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
