@@ -26,6 +26,18 @@ def _application_label(application: Application) -> str:
     return f"{application.number} – {application.program.name}"
 
 
+def topic_field(topics: dict[str, Topic]) -> forms.ChoiceField:
+    """The topic choice, offered the same way to signed-in clients and to guests."""
+    return forms.ChoiceField(
+        label=_("What is your question about?"),
+        choices=[("", _("Choose a topic"))] + [(code, topic.name) for code, topic in topics.items()],
+        error_messages={
+            "required": _("Choose what your question is about."),
+            "invalid_choice": _("This topic is not offered any more. Choose one from the list."),
+        },
+    )
+
+
 class MessageFieldsMixin:
     """The message itself, its reply language, and the one-time key of the form."""
 
@@ -93,14 +105,7 @@ class EnquiryChoiceForm(forms.Form):
                 "invalid_choice": _("Choose one of your applications from the list."),
             },
         )
-        self.fields["topic"] = forms.ChoiceField(
-            label=_("What is your question about?"),
-            choices=[("", _("Choose a topic"))] + [(code, topic.name) for code, topic in self.topics.items()],
-            error_messages={
-                "required": _("Choose what your question is about."),
-                "invalid_choice": _("This topic is not offered any more. Choose one from the list."),
-            },
-        )
+        self.fields["topic"] = topic_field(self.topics)
 
     def clean_application(self) -> Application | None:
         number = self.cleaned_data["application"]
@@ -189,14 +194,7 @@ class GuestEnquiryForm(MessageFieldsMixin, LinkApplicationForm):
                 "invalid": _("Enter an email address like name@example.com."),
             },
         )
-        self.fields["topic"] = forms.ChoiceField(
-            label=_("What is your question about?"),
-            choices=[("", _("Choose a topic"))] + [(code, topic.name) for code, topic in self.topics.items()],
-            error_messages={
-                "required": _("Choose what your question is about."),
-                "invalid_choice": _("This topic is not offered any more. Choose one from the list."),
-            },
-        )
+        self.fields["topic"] = topic_field(self.topics)
         self._message_fields_add(language=get_language() or Language.ENGLISH)
         self.fields["application_number"].error_messages["required"] = _("Enter the application number.")
 
