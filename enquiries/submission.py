@@ -24,6 +24,7 @@ from enquiries.models import (
     FINAL_STATES,
     CrisisChannel,
     Deflection,
+    Document,
     Ticket,
     TicketMessage,
     TicketState,
@@ -397,3 +398,28 @@ def deflection_record(*, account, application: Application | None, topic: Topic,
     except IntegrityError:
         return False
     return True
+
+
+# A guest's ticket is kept a day past the end of its confirmation link, then removed.
+UNCONFIRMED_KEPT = datetime.timedelta(seconds=CONFIRM_MAX_AGE_SECONDS) + datetime.timedelta(days=1)
+
+
+def tickets_unconfirmed_delete(*, now: datetime.datetime | None = None) -> int:
+    """Delete guest enquiries whose email was never confirmed once their link has expired; return how many.
+
+    Nobody can confirm them any more, and a message nobody vouched for is not kept:
+    the ticket goes with its message and the rows of any files sent with it, and the
+    files themselves leave the store once the deletion is committed. Safe to repeat.
+    """
+    now = now or timezone.now()
+    expired = Ticket.objects.filter(state=TicketState.UNCONFIRMED, created_at__lt=now - UNCONFIRMED_KEPT)
+    with transaction.atomic():
+        locked = list(expired.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        if not locked:
+            return 0
+        documents = Document.objects.filter(ticket_id__in=locked).exclude(file="")
+        names = list(documents.values_list("file", flat=True))
+        Ticket.objects.filter(pk__in=locked).delete()
+        storage = Document._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names], robust=True)
+    return len(locked)

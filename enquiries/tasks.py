@@ -5,6 +5,7 @@ from celery import shared_task
 from enquiries.alerts import tickets_alert_due, tickets_close_quiet
 from enquiries.documents import documents_orphans_delete, documents_purge_expired
 from enquiries.performance import service_snapshots_compute
+from enquiries.submission import tickets_unconfirmed_delete
 
 
 @shared_task(acks_late=True)
@@ -29,3 +30,9 @@ def enquiries_close_quiet() -> int:
 def service_performance_nightly() -> int:
     """Recompute today's service figures; safe to repeat (a rerun replaces the day's rows)."""
     return service_snapshots_compute()
+
+
+@shared_task(acks_late=True)
+def enquiries_unconfirmed_delete() -> int:
+    """Remove guest enquiries never confirmed before their link expired; safe to repeat."""
+    return tickets_unconfirmed_delete()

@@ -245,6 +245,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enquiries.tasks.enquiries_close_quiet",
         "schedule": crontab(minute=35),
     },
+    # Guest enquiries whose email was never confirmed, once their link has expired.
+    "enquiries-unconfirmed-delete": {
+        "task": "enquiries.tasks.enquiries_unconfirmed_delete",
+        "schedule": crontab(hour=3, minute=45),
+    },
     # The public service dashboard's figures, after the processing-times job.
     "service-performance-nightly": {
         "task": "enquiries.tasks.service_performance_nightly",
