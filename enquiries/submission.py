@@ -421,5 +421,10 @@ def tickets_unconfirmed_delete(*, now: datetime.datetime | None = None) -> int:
         names = list(documents.values_list("file", flat=True))
         Ticket.objects.filter(pk__in=locked).delete()
         storage = Document._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in names], robust=True)
+
+        def files_delete() -> None:
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(files_delete, robust=True)
     return len(locked)
