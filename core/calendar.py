@@ -1,11 +1,12 @@
 """Business days: weekends and federal holidays (the Holiday table, editable in admin).
 
-Used for legal deadlines (judicial review) and, next, for the enquiry service clock.
+Used for legal deadlines (judicial review) and by the enquiry service clock (enquiries/clock.py).
 Each function reads the holidays it needs in one query.
 """
 
 import datetime
 import enum
+from collections.abc import Set
 from dataclasses import dataclass
 
 from core.models import Holiday
@@ -37,6 +38,11 @@ def _holidays_between(start: datetime.date, end: datetime.date) -> dict[datetime
     return {holiday.date: holiday for holiday in Holiday.objects.filter(date__gte=start, date__lte=end)}
 
 
+def holiday_dates(start: datetime.date, end: datetime.date) -> frozenset[datetime.date]:
+    """The dates of the holidays from `start` to `end`, in one query (for the pure functions below)."""
+    return frozenset(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True))
+
+
 def _why_closed(day: datetime.date, holidays: dict[datetime.date, Holiday]) -> SkippedDay | None:
     if day in holidays:
         return SkippedDay(date=day, reason=SkipReason.HOLIDAY, holiday=holidays[day])
@@ -57,18 +63,48 @@ def next_business_day(*, day: datetime.date) -> tuple[datetime.date, tuple[Skipp
     return day, tuple(skipped)
 
 
+# Pure arithmetic on a given set of holiday dates: the enquiry service clock and its property test use these.
+
+
+def is_business_day(day: datetime.date, holidays: Set[datetime.date]) -> bool:
+    return day.weekday() not in (SATURDAY, SUNDAY) and day not in holidays
+
+
+def business_days_between(start: datetime.date, end: datetime.date, holidays: Set[datetime.date]) -> int:
+    """How many business days d with start < d <= end (0 when end is not after start)."""
+    if end <= start:
+        return 0
+    # Whole weeks at once, then the few days left: constant work for the week part.
+    days = (end - start).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    day = start + datetime.timedelta(days=weeks * 7)
+    for _ in range(rest):
+        day += datetime.timedelta(days=1)
+        if day.weekday() not in (SATURDAY, SUNDAY):
+            count += 1
+    count -= sum(1 for holiday in holidays if start < holiday <= end and holiday.weekday() not in (SATURDAY, SUNDAY))
+    return count
+
+
+def add_business_days_among(start: datetime.date, days: int, holidays: Set[datetime.date]) -> datetime.date:
+    """The business day `days` business days after `start` (start itself when days is 0), `holidays` given."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    day, counted = start, 0
+    while counted < days:
+        day += datetime.timedelta(days=1)
+        if is_business_day(day, holidays):
+            counted += 1
+    return day
+
+
 def add_business_days(*, start: datetime.date, days: int) -> datetime.date:
     """The business day that comes `days` business days after `start` (which need not be one)."""
     if days < 0:
         raise ValueError("days must not be negative")
     horizon = start + datetime.timedelta(days=days * 2 + LONGEST_CLOSURE_DAYS)
-    holidays = _holidays_between(start, horizon)
-    day, counted = start, 0
-    while counted < days:
-        day += datetime.timedelta(days=1)
-        if _why_closed(day, holidays) is None:
-            counted += 1
-    return day
+    return add_business_days_among(start, days, holiday_dates(start, horizon))
 
 
 def holidays_load(*, holiday_model, years: range) -> int:

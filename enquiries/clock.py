@@ -16,8 +16,11 @@ from collections.abc import Set
 from django.conf import settings
 from django.utils import timezone
 
-from core.calendar import SATURDAY, SUNDAY
-from core.models import Holiday
+# The business-day arithmetic is the project's one calendar (core.calendar); re-exported for the clock's callers.
+from core.calendar import add_business_days_among as add_business_days
+from core.calendar import business_days_between as business_days_between
+from core.calendar import holiday_dates
+from core.calendar import is_business_day as is_business_day
 
 # Far more than any standard plus the longest closure: the span of holidays read for one computation.
 HOLIDAY_HORIZON_DAYS = 400
@@ -32,39 +35,6 @@ def office_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment, office_zone()).date()
 
 
-def is_business_day(day: datetime.date, holidays: Set[datetime.date]) -> bool:
-    return day.weekday() not in (SATURDAY, SUNDAY) and day not in holidays
-
-
-def business_days_between(start: datetime.date, end: datetime.date, holidays: Set[datetime.date]) -> int:
-    """How many business days d with start < d <= end (0 when end is not after start)."""
-    if end <= start:
-        return 0
-    # Whole weeks at once, then the few days left: constant work for the week part.
-    days = (end - start).days
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    day = start + datetime.timedelta(days=weeks * 7)
-    for _ in range(rest):
-        day += datetime.timedelta(days=1)
-        if day.weekday() not in (SATURDAY, SUNDAY):
-            count += 1
-    count -= sum(1 for holiday in holidays if start < holiday <= end and holiday.weekday() not in (SATURDAY, SUNDAY))
-    return count
-
-
-def add_business_days(start: datetime.date, days: int, holidays: Set[datetime.date]) -> datetime.date:
-    """The business day `days` business days after `start` (start itself when days is 0)."""
-    if days < 0:
-        raise ValueError("days must not be negative")
-    day, counted = start, 0
-    while counted < days:
-        day += datetime.timedelta(days=1)
-        if is_business_day(day, holidays):
-            counted += 1
-    return day
-
-
 def due_date(
     *, started_on: datetime.date, standard_days: int, paused_days: int, holidays: Set[datetime.date]
 ) -> datetime.date:
@@ -74,12 +44,11 @@ def due_date(
 
 def holidays_from(start: datetime.date, *, span_days: int = HOLIDAY_HORIZON_DAYS) -> frozenset[datetime.date]:
     """The holiday dates from `start` for `span_days` days, in one query."""
-    end = start + datetime.timedelta(days=span_days)
-    return frozenset(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True))
+    return holiday_dates(start, start + datetime.timedelta(days=span_days))
 
 
 def holidays_span(start: datetime.date, end: datetime.date) -> frozenset[datetime.date]:
-    return frozenset(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True))
+    return holiday_dates(start, end)
 
 
 def business_days_used(
