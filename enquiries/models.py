@@ -16,13 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import Language
 from core.i18n import Bilingual
 from enquiries.storage import documents_storage
-
-
-class Language(models.TextChoices):
-    ENGLISH = "en", _("English")
-    FRENCH = "fr", _("French")
 
 
 class CrisisChannel(Bilingual, models.Model):

@@ -138,10 +138,11 @@ def notifications_withdraw_unseen(*, notification_ids: list[int]) -> int:
     """Mark WITHDRAWN the waiting rows about a file their recipient may no longer see; return how many.
 
     Unlinking (or any loss of access) stops what was written before it as well as what comes after.
+    An email to an address without an account (a guest's enquiry) is judged by no account's access.
     """
     unseen = (
         Notification.objects.filter(pk__in=notification_ids, state__in=[State.PENDING, State.HELD])
-        .filter(application__isnull=False)
+        .filter(application__isnull=False, recipient__isnull=False)
         .exclude(audience_member_q(person_field="recipient"))
     )
     return unseen.update(state=State.WITHDRAWN, next_attempt_at=None)

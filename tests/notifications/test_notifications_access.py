@@ -115,6 +115,32 @@ def test_an_email_written_before_an_unlink_is_withdrawn_not_sent(fake, applicant
     assert waiting.state == State.WITHDRAWN and waiting.attempts == 0
 
 
+def test_an_email_to_an_address_without_an_account_is_not_withdrawn_for_want_of_a_link(fake, applicant_application):
+    from notifications.models import State
+    from notifications.outbox import OutboundMessage, outbox_write
+    from notifications.services import Outcome, notification_deliver
+
+    (row_id,) = outbox_write(
+        messages=[
+            OutboundMessage(
+                recipient=None,
+                address="guest@example.com",
+                language="fr",
+                kind=Kind.ENQUIRY_RECEIPT,
+                dedupe_key="enquiry_receipt:test",
+                application_id=applicant_application.pk,
+                about_label="Q7K-4M2-9XH",
+                link_path="enquiries/new/",
+            )
+        ]
+    )
+
+    assert notification_deliver(notification_id=row_id) == Outcome.SENT
+    assert Notification.objects.get(pk=row_id).state == State.SENT
+    (message,) = fake.messages()
+    assert "Q7K-4M2-9XH" in message["personalisation"]["subject"]
+
+
 def test_a_held_email_leaves_the_digest_when_its_file_is_unlinked(
     fake, applicant, applicant_application, second_application
 ):
