@@ -201,6 +201,7 @@ class Application(models.Model):
     # Not columns: set by applications.access.application_for_viewer for the viewer who asked.
     viewer_basis: str = ""
     viewer_needs: frozenset = frozenset()
+    viewer_grant = None  # the Grant a delegate reads under
 
     class Meta:
         verbose_name = _("application")
@@ -330,3 +331,22 @@ class LinkLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key} until {self.locked_until:%Y-%m-%d %H:%M}"
+
+
+# Organisations, members and grants: declared in their own module, registered with this app.
+from applications.grant_models import Grant, Organisation, OrganisationMember  # noqa: E402
+
+__all__ = [
+    "Application",
+    "ApplicationLink",
+    "Client",
+    "Grant",
+    "Language",
+    "LinkAttempt",
+    "LinkLock",
+    "Organisation",
+    "OrganisationMember",
+    "Program",
+    "ProgramStage",
+    "Stage",
+]

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "processing_times",
     "notifications",
     "enquiries",
+    "delegations",
 ]
 # Demo data, the processing-time history and the GC Notify stand-in (demo/): always in
 # development; elsewhere only on a staging demo that asks for it, never in production.
