@@ -21,6 +21,18 @@ class AuditAction(models.TextChoices):
     TICKET_READ = "ticket_read", _("Enquiry read by staff")
     DOCUMENT_READ = "document_read", _("Document opened by someone other than its sender")
     DOCUMENT_DELETED = "document_deleted", _("Document deleted")
+    STATUS_CHECKED = "status_checked", _("Status checked without signing in")
+    GRANT_GIVEN = "grant_given", _("Access to a file given")
+    GRANT_REQUESTED = "grant_requested", _("Access to a file asked for")
+    GRANT_REFUSED = "grant_refused", _("Request for access refused")
+    GRANT_CHANGED = "grant_changed", _("Access to a file narrowed or changed")
+    GRANT_REVOKED = "grant_revoked", _("Access to a file revoked")
+    GRANT_ACCEPTED = "grant_accepted", _("Access to a file accepted by the person invited")
+    ORGANISATION_VERIFIED = "org_verified", _("Organisation verified")
+    MEMBER_ADDED = "member_added", _("Organisation member added")
+    MEMBER_REMOVED = "member_removed", _("Organisation member removed")
+    APPOINTMENT_BOOKED = "appointment_booked", _("Liaison appointment booked")
+    APPOINTMENT_CHANGED = "appointment_changed", _("Liaison appointment cancelled, moved or marked")
 
 
 AUDIT_ACTIONS = [value for value, _label in AuditAction.choices]

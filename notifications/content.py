@@ -61,6 +61,9 @@ def _subject(*, kind: str, number: str, label: str = "") -> str:
         Kind.ENQUIRY_CONFIRM: _("Confirm your email address to send your enquiry"),
         Kind.ENQUIRY_ANSWERED: _("Your enquiry %(label)s has been answered"),
         Kind.ENQUIRY_ALERT: _("Enquiry %(label)s needs attention"),
+        Kind.ACCESS_CHANGED: _("A change in who can see your application file"),
+        Kind.DELEGATE_ACCESS: _("News about your access to a client's file"),
+        Kind.APPOINTMENT: _("Liaison appointment %(label)s"),
     }
     return subjects[kind] % {"number": number, "label": label}
 
@@ -77,6 +80,9 @@ def item_summary(*, kind: str) -> str:
         Kind.ENQUIRY_CONFIRM: _("Confirm your email address to send your enquiry."),
         Kind.ENQUIRY_ANSWERED: _("Your enquiry has been answered."),
         Kind.ENQUIRY_ALERT: _("An enquiry is close to or past its service standard."),
+        Kind.ACCESS_CHANGED: _("There is a change in who can see your file."),
+        Kind.DELEGATE_ACCESS: _("There is news about your access to a client's file."),
+        Kind.APPOINTMENT: _("There is news about a liaison appointment."),
     }
     return summaries.get(kind, "")
 

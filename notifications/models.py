@@ -20,12 +20,26 @@ class Kind(models.TextChoices):
     ENQUIRY_CONFIRM = "enquiry_confirm", _("Confirm your email address")
     ENQUIRY_ANSWERED = "enquiry_answered", _("Enquiry answered")
     ENQUIRY_ALERT = "enquiry_alert", _("Enquiry at risk of missing its service standard")
+    # Who can see a client's file: a grant given, narrowed, revoked or first used; a request for one.
+    ACCESS_CHANGED = "access_changed", _("Who can see your file")
+    # To a delegate: access given, asked for and answered, an invitation to an organisation.
+    DELEGATE_ACCESS = "delegate_access", _("Access to a client's file")
+    # A liaison appointment booked, changed, cancelled, or coming soon.
+    APPOINTMENT = "appointment", _("Liaison appointment")
 
 
 # The kinds a person can choose channels for (a digest is a way of delivering them).
 PREFERENCE_KINDS = [Kind.STATUS_CHANGE, Kind.ACTION_REQUIRED, Kind.DECISION, Kind.OVERDUE, Kind.ENQUIRY_ANSWERED]
 # Sent by email whatever the preferences: the person just asked for them (a receipt, a confirmation link).
-TRANSACTIONAL_KINDS = [Kind.ENQUIRY_RECEIPT, Kind.ENQUIRY_CONFIRM]
+TRANSACTIONAL_KINDS = [
+    Kind.ENQUIRY_RECEIPT,
+    Kind.ENQUIRY_CONFIRM,
+    # Who can see a file is the client's to know whatever their preferences; delegates and
+    # liaison officers need their access and appointments by email to do their work.
+    Kind.ACCESS_CHANGED,
+    Kind.DELEGATE_ACCESS,
+    Kind.APPOINTMENT,
+]
 KIND_VALUES = [kind.value for kind in Kind]
 
 
