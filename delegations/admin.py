@@ -1,0 +1,1 @@
+"""Admin for organisations, grants and liaison appointments: one module per capability."""

@@ -1,0 +1,1 @@
+"""The delegations app's models, declared in one module per capability."""
