@@ -18,11 +18,24 @@ AGENT_EMAIL = "agent@example.com"
 AGENT_PASSWORD = "agent-portal-2026"  # noqa: S105
 SUPERVISOR_EMAIL = "supervisor@example.com"
 SUPERVISOR_PASSWORD = "supervisor-portal-2026"  # noqa: S105
+# Delegates: an MP's office (a manager and a caseworker), a law firm's representative, a family member.
+OFFICE_MANAGER_EMAIL = "office.manager@parl.gc.ca"
+CASEWORKER_EMAIL = "caseworker@parl.gc.ca"
+REPRESENTATIVE_EMAIL = "representative@okafor-law.example.com"
+DESIGNATED_EMAIL = "sister@example.com"
+LIAISON_EMAIL = "liaison@example.com"
+DELEGATE_PASSWORD = "delegate-portal-2026"  # noqa: S105
+LIAISON_PASSWORD = "liaison-portal-2026"  # noqa: S105
 DEMO_TOTP_SECRETS = {
-    # Every staff account needs a second step (portal.middleware.StaffSecondStepMiddleware), the administrator too.
+    # Every staff account needs a second step (portal.middleware.StaffSecondStepMiddleware), the administrator too,
+    # and so does every member of an organisation.
     ADMIN_EMAIL: "DEMOADMINPORTALTOTPSECRETXQ7K4M2",
     AGENT_EMAIL: "DEMOAGENTPORTALTOTPSECRETQ7K4M2X",
     SUPERVISOR_EMAIL: "DEMOSUPERVISORPORTALTOTPSECRET4M",
+    OFFICE_MANAGER_EMAIL: "DEMOOFFICEMANAGERTOTPSECRETK4M2X",
+    CASEWORKER_EMAIL: "DEMOCASEWORKERPORTALTOTPSECRETQ7",
+    REPRESENTATIVE_EMAIL: "DEMOREPRESENTATIVETOTPSECRETM2XQ",
+    LIAISON_EMAIL: "DEMOLIAISONPORTALTOTPSECRETX7K4M",
 }
 
 # The applicant behind the demo account; fixed so that instructions can quote them.

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from core.dates import month_ends_before
 from demo import people
+from demo.delegations import DemoDelegates, demo_delegations_ensure
 from demo.enquiries import DemoEnquiriesResult, demo_enquiries_load
 from demo.enquiries_plan import DEFAULT_COUNT as DEFAULT_ENQUIRIES
 from demo.history import DEFAULT_FINALIZED, demo_history_load
@@ -22,6 +23,11 @@ TREND_MONTHS = 12
 # The service figures' nightly job, when the enquiries app has it (see _service_figures).
 SERVICE_FIGURES_MODULE = "enquiries.performance"
 SERVICE_FIGURES_FUNCTION = "service_snapshots_compute"
+
+
+def result_name(delegates: DemoDelegates) -> str:
+    grant = next(iter(delegates.grants.values()))
+    return f"{grant.client.given_names} {grant.client.family_name}"
 
 
 class Command(BaseCommand):
@@ -77,6 +83,7 @@ class Command(BaseCommand):
         enquiries_result = demo_enquiries_load(count=enquiries)
         figures = self._service_figures()
         enquiries_seconds = time.perf_counter() - started
+        delegates = demo_delegations_ensure(client=result.demo_client)
         # The instructions are in English, like the rest of the developer documentation.
         with translation.override("en"):
             self.stdout.write(
@@ -89,6 +96,7 @@ class Command(BaseCommand):
             )
             self.stdout.write("\n".join(self._summary(result)))
             self.stdout.write("\n".join(self._staff_summary()))
+            self.stdout.write("\n".join(self._delegates_summary(delegates)))
 
     def _snapshots(self) -> int:
         """Today's snapshot, and one at each past month-end so the public trend has a year of points.
@@ -159,6 +167,24 @@ class Command(BaseCommand):
             f"{result.survey_responses} satisfaction answers, {result.deflections} questions answered by the page; "
             f"past crisis channel: {result.crisis_channel}"
         )
+
+    def _delegates_summary(self, delegates: DemoDelegates) -> list[str]:
+        lines = [
+            "",
+            f"Delegates of {result_name(delegates)} (password {people.DELEGATE_PASSWORD}; members of an organisation "
+            "also need a two-step code, as above):",
+            f"  MP office manager: {people.OFFICE_MANAGER_EMAIL}  ({delegates.office.name_en})",
+            f"  MP caseworker:     {people.CASEWORKER_EMAIL}",
+            f"  Representative:    {people.REPRESENTATIVE_EMAIL}  ({delegates.firm.name_en})",
+            f"  Designated person: {people.DESIGNATED_EMAIL}  (no organisation, no code needed)",
+            "  Secrets for an authenticator app:",
+        ]
+        for email in (people.OFFICE_MANAGER_EMAIL, people.CASEWORKER_EMAIL, people.REPRESENTATIVE_EMAIL):
+            lines.append(f"    {email}: {people.DEMO_TOTP_SECRETS[email]}")
+        for key, grant in delegates.grants.items():
+            target = grant.application.number if grant.application else "all files"
+            lines.append(f"  Grant ({key}): {grant.get_kind_display()}, {grant.get_scope_display()}, {target}")
+        return lines
 
     def _staff_summary(self) -> list[str]:
         try:
