@@ -300,3 +300,26 @@ def test_the_first_read_under_a_grant_is_announced_once(case):
     grant = Grant.objects.get(pk=heard[0][0])
     assert grant.first_used_at is not None
     assert AuditEvent.objects.filter(actor=people["office_status"], action=AuditAction.CASE_READ).count() == 3
+
+
+def test_a_client_with_a_representative_still_links_and_sees_their_own_file(db):
+    from applications.services import LinkResult, application_link
+
+    application = ApplicationFactory()
+    lawyer = MemberFactory(organisation=FirmFactory(), account=UserFactory(email="counsel@firm.example"))
+    GrantFactory(
+        application=None,
+        client=application.client,
+        organisation=lawyer.organisation,
+        kind=Grant.Kind.REPRESENTATIVE_PAID,
+        scope=Grant.Scope.NOTES,
+        may_act=True,
+        expires_at=None,
+    )
+    client_account = UserFactory()
+    result, linked = application_link(
+        account=client_account, application_number=application.number, uci=application.client.uci
+    )
+    assert (result, linked) == (LinkResult.LINKED, application)
+    assert application_for_viewer(viewer=client_account, number=application.number).viewer_basis == Basis.OWNER
+    assert application_for_viewer(viewer=lawyer.account, number=application.number).viewer_basis == Basis.GRANTEE
