@@ -130,9 +130,7 @@ def test_the_parliamentary_queue_and_the_urgency_are_offered_only_to_parliamenta
     assert "How urgent is it?" not in client_page
 
 
-def test_a_client_cannot_send_to_the_parliamentary_queue_by_forging_the_topic(
-    client, applicant, applicant_application
-):
+def test_a_client_cannot_send_to_the_parliamentary_queue_by_forging_the_topic(client, applicant, applicant_application):
     client.force_login(applicant)
 
     response = client.get(compose_url(application=applicant_application, topic=PARLIAMENTARY_TOPIC))

@@ -206,9 +206,17 @@ def test_the_owner_reads_about_their_application_and_a_member_about_the_one_they
 @pytest.mark.parametrize(
     ("kind", "subject", "phrase"),
     [
-        (Kind.ACTION_REQUIRED, "Action needed on application {number} that you follow", "We need something from the client"),
+        (
+            Kind.ACTION_REQUIRED,
+            "Action needed on application {number} that you follow",
+            "We need something from the client",
+        ),
         (Kind.DECISION, "A decision has been made on application {number} that you follow", "For the client's privacy"),
-        (Kind.OVERDUE, "Application {number} that you follow is taking longer than usual", "past the normal processing"),
+        (
+            Kind.OVERDUE,
+            "Application {number} that you follow is taking longer than usual",
+            "past the normal processing",
+        ),
     ],
 )
 def test_each_kind_of_news_reads_as_a_followed_file(applicant_application, grant, first_member, kind, subject, phrase):
@@ -250,9 +258,7 @@ def test_in_french_the_owner_and_the_member_each_read_their_own_wording(
 ):
     stage_event(applicant_application, notify=False)
     rows = {
-        person: make_notification(
-            recipient=person, application=applicant_application, channel=channel, language="fr"
-        )
+        person: make_notification(recipient=person, application=applicant_application, channel=channel, language="fr")
         for person in (applicant, first_member)
     }
 
