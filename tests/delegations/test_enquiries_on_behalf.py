@@ -520,3 +520,13 @@ def test_the_owner_still_writes_about_their_own_file_as_before(client, applicant
     ticket = Ticket.objects.get()
     assert (ticket.account, ticket.on_behalf_grant, ticket.organisation) == (applicant, None, None)
     assert ticket.topic.code == "status"
+
+
+def test_the_compose_page_speaks_of_the_clients_file_to_the_caseworker(as_caseworker, grant, applicant_application):
+    page = as_caseworker.get(compose_url(application=applicant_application)).text
+
+    assert "What we already know" in page
+    assert "Nothing is waiting on the client right now." in page
+    assert "Your application" not in page
+    assert "Our answer will come to you" in page
+    assert "we answer within 10 business days, or 2 business days if you marked it urgent" in page
