@@ -18,7 +18,7 @@ def forwards(apps, schema_editor):
                 "you hold their consent for, or about our services."
             ),
             "description_fr": (
-                "Pour les bureaux des députées et députés et des sénatrices et sénateurs : une question sur le "
+                "Pour les bureaux des députées et députés et des sénatrices et sénateurs\u00a0: une question sur le "
                 "dossier d'une personne de votre circonscription qui vous a donné son consentement, ou sur nos "
                 "services."
             ),
