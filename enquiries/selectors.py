@@ -68,6 +68,8 @@ class TimelineEntry:
     topic: str = ""
     body: str = ""
     sender: str = ""
+    # The page is read by a grantee, not the client: "sent for the client", not "for you".
+    read_by_grantee: bool = False
 
     @property
     def document_count(self) -> int:
@@ -119,8 +121,9 @@ def _enquiry_events(*, application: Application) -> list[TimelineEntry]:
     account, is not the current owner's to read here. Internal notes never show.
     """
     language = active_language()
+    read_by_grantee = getattr(application, "viewer_basis", None) is Basis.GRANTEE
     for_client = Q(on_behalf_grant__isnull=False, on_behalf_grant__client_id=application.client_id)
-    if getattr(application, "viewer_basis", None) is not Basis.GRANTEE:
+    if not read_by_grantee:
         for_client |= Q(account__in=ApplicationLink.objects.filter(application=application).values("account"))
     # A grantee reading the file sees the enquiries sent for the client, never the client's own conversations.
     tickets = (
@@ -189,7 +192,15 @@ def _enquiry_events(*, application: Application) -> list[TimelineEntry]:
         prefix="ticket__",
     )
     return [
-        TimelineEntry(kind=kind, occurred_at=at, reference=reference, topic=topic, body=body, sender=sender_name)
+        TimelineEntry(
+            kind=kind,
+            occurred_at=at,
+            reference=reference,
+            topic=topic,
+            body=body,
+            sender=sender_name,
+            read_by_grantee=read_by_grantee,
+        )
         for kind, at, reference, topic, body, sender_name in asked.union(answered, closed, all=True)
     ]
 

@@ -530,3 +530,23 @@ def test_the_compose_page_speaks_of_the_clients_file_to_the_caseworker(as_casewo
     assert "Your application" not in page
     assert "Our answer will come to you" in page
     assert "we answer within 10 business days, or 2 business days if you marked it urgent" in page
+
+
+def test_a_grantee_reading_the_file_sees_enquiries_sent_for_the_client_but_never_the_clients_own(
+    as_caseworker, applicant, grant, parliamentary_agent
+):
+    from applications.access import Need, application_for_viewer
+    from enquiries.selectors import case_timeline_extras
+    from tests.enquiries.factories import make_ticket
+
+    own = make_ticket(account=applicant, application=grant.application, body="The client's own question")
+    own.messages.create(author_kind="agent", author=parliamentary_agent, body="Answer for the client only")
+    send_for(as_caseworker, application=grant.application)
+    caseworker = Ticket.objects.get(on_behalf_grant=grant).account
+
+    reached = application_for_viewer(viewer=caseworker, number=grant.application.number, need=Need.STATUS)
+    entries = case_timeline_extras(application=reached)
+
+    assert {entry.reference for entry in entries} == {Ticket.objects.get(on_behalf_grant=grant).reference}
+    assert all(entry.read_by_grantee and entry.sender for entry in entries)
+    assert not any("Answer for the client only" in entry.body for entry in entries)
