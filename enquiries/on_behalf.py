@@ -6,9 +6,9 @@ own, and the one chosen is opened again through `application_for_viewer`, which 
 under which grant (and audits the read). The ticket records the grant and the
 organisation; `account` stays the sender, so receipts and answers go to them.
 
-An enquiry from a parliamentary office (sent under an office's grant, or by a member of
-a verified office about no file) goes to the "parliamentary" topic whatever topic was
-chosen: its own queue, 10 business days, or the topic's urgent standard (2 business days,
+An enquiry from a parliamentary office (sent under an office's grant whatever topic was
+chosen, or by a member of a verified office who chose the parliamentary topic about no
+file) goes to the "parliamentary" topic: its own queue, 10 business days, or the topic's urgent standard (2 business days,
 how the 48 hours are counted on the business-day clock) when the office marks it urgent.
 """
 
