@@ -13,11 +13,11 @@ Documents follow what they belong to: an enquiry's attachments its ticket, a doc
 sent for a *waiting on you* request its application (see `document_for_viewer`).
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from applications.access import Basis, Need, application_for_viewer, visible_q
-from applications.models import Application
+from applications.models import Application, OrganisationMember
 from core.audit import audit_record
 from core.models import AuditAction
 from core.second_step import signed_in_with_second_step
@@ -55,16 +55,37 @@ def agent_verified(request: HttpRequest) -> bool:
 
 
 def client_tickets_q(*, viewer) -> Q:
-    """The viewer's own enquiries, those about a file only while they may still see that file."""
+    """The viewer's own enquiries and their organisations' (sent by a colleague for the office or firm);
+    those about a file only while the viewer may still see that file through the gate.
+
+    A member removed from their organisation loses its enquiries with its files, at once.
+    """
     if viewer is None or not viewer.is_authenticated or not viewer.is_active:
         return Q(pk__in=[])
     files = visible_q(viewer=viewer, need=Need.STATUS, prefix="application__", include_staff=False)
-    return Q(account=viewer) & (Q(application__isnull=True) | files)
+    colleagues = OrganisationMember.objects.filter(
+        organisation=OuterRef("organisation"),
+        organisation__verified_at__isnull=False,
+        account=viewer,
+        removed_at=None,
+    )
+    return (Q(account=viewer) | Q(Exists(colleagues))) & (Q(application__isnull=True) | files)
 
 
 def tickets_for_client(*, viewer) -> QuerySet[Ticket]:
     """The viewer's enquiries (spam and merged ones included: they were sent, and say what became of them)."""
     return Ticket.objects.filter(client_tickets_q(viewer=viewer)).exclude(state=TicketState.UNCONFIRMED)
+
+
+def ticket_reply_allowed(*, viewer, ticket: Ticket) -> bool:
+    """Whether the viewer may add to the ticket: only its sender, and for an enquiry sent for a
+    client only while their grant still lets them act on that file. Colleagues read it."""
+    if ticket.account_id is None or ticket.account_id != getattr(viewer, "pk", None):
+        return False
+    if ticket.on_behalf_grant_id is None:
+        return True
+    files = visible_q(viewer=viewer, need=Need.ACT_ON_BEHALF, include_staff=False)
+    return Application.objects.filter(files, pk=ticket.application_id).exists()
 
 
 def ticket_for_client(*, viewer, reference: str) -> Ticket:
@@ -73,7 +94,7 @@ def ticket_for_client(*, viewer, reference: str) -> Ticket:
         raise Http404
     ticket = (
         tickets_for_client(viewer=viewer)
-        .select_related("topic", "application__program", "survey")
+        .select_related("topic", "application__program", "application__client", "survey", "organisation", "account")
         .filter(reference=canonical)
         .first()
     )
@@ -104,7 +125,15 @@ def ticket_for_agent(*, viewer, reference: str, request: HttpRequest | None = No
         raise Http404
     ticket = (
         tickets_for_agent(viewer=viewer)
-        .select_related("topic", "application__program", "application__current_stage", "assigned_to", "account")
+        .select_related(
+            "topic",
+            "application__program",
+            "application__current_stage",
+            "assigned_to",
+            "account",
+            "organisation",
+            "on_behalf_grant",
+        )
         .filter(reference=canonical)
         .first()
     )

@@ -33,7 +33,17 @@ from enquiries.references import reference_normalize
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_en", "name_fr", "kind", "service_standard_days", "priority", "position", "is_active"]
+    list_display = [
+        "code",
+        "name_en",
+        "name_fr",
+        "kind",
+        "service_standard_days",
+        "urgent_standard_days",
+        "priority",
+        "position",
+        "is_active",
+    ]
     list_filter = ["kind", "is_active"]
     list_editable = ["position", "is_active"]
     search_fields = ["code", "name_en", "name_fr"]
@@ -146,7 +156,7 @@ TICKET_EDITABLE = ["contact_name", "contact_email", "language"]
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     list_display = ["reference", "topic", "state", "language", "due_on", "assigned_to", "application", "created_at"]
-    list_filter = ["state", "topic", "language"]
+    list_filter = ["state", "topic", "language", "urgent"]
     list_select_related = ["topic", "assigned_to", "application"]
     search_fields = ["reference", "contact_email", "account__email", "application__number"]
     date_hierarchy = "created_at"

@@ -170,7 +170,7 @@ def queue_rows(*, tickets: list[Ticket], today: datetime.date | None = None) -> 
     meantime is left out); then the holidays up to the latest due date.
     """
     today = today or clock.office_date(timezone.now())
-    related = ("topic", "assigned_to", "application__client", "account")
+    related = ("topic", "assigned_to", "application__client", "account", "organisation")
     found = Ticket.objects.select_related(*related).order_by().in_bulk([ticket.pk for ticket in tickets])
     tickets = [found[ticket.pk] for ticket in tickets if ticket.pk in found]
     due_dates = [ticket.due_on for ticket in tickets if ticket.due_on is not None and ticket.due_on > today]

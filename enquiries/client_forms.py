@@ -17,12 +17,22 @@ from applications.models import Application
 from enquiries.models import Language, Ticket, Topic
 from enquiries.submission import message_clean
 from enquiries.uploads import DocumentsField
+from notifications.content import client_initials
 
 NO_APPLICATION = "none"
 NEW_ENQUIRY = "new"
+NORMAL = "normal"
+URGENT = "urgent"
 
 
-def _application_label(application: Application) -> str:
+def _application_label(application: Application, *, followed: bool = False) -> str:
+    if followed:
+        # A file the sender acts on for a client: their initials tell the sender's files apart.
+        return _("%(number)s – %(program)s (for %(client)s)") % {
+            "number": application.number,
+            "program": application.program.name,
+            "client": client_initials(application),
+        }
     return f"{application.number} – {application.program.name}"
 
 
@@ -89,16 +99,32 @@ class MessageFieldsMixin:
 
 
 class EnquiryChoiceForm(forms.Form):
-    """Step one: which application (or none yet) and which topic."""
+    """Step one: which application (or none yet) and which topic.
 
-    def __init__(self, *args, applications: Sequence[Application], topics: Sequence[Topic], **kwargs):
+    `followed` are the numbers among `applications` that the sender acts on for a client
+    (under a grant); with `parliamentary` (the sender works for a parliamentary office)
+    the form also asks whether the enquiry is urgent.
+    """
+
+    def __init__(
+        self,
+        *args,
+        applications: Sequence[Application],
+        topics: Sequence[Topic],
+        followed: frozenset[str] = frozenset(),
+        parliamentary: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.applications = {application.number: application for application in applications}
         self.topics = {topic.code: topic for topic in topics}
         self.fields["application"] = forms.ChoiceField(
             label=_("Which application is it about?"),
             choices=[("", _("Choose an application"))]
-            + [(number, _application_label(application)) for number, application in self.applications.items()]
+            + [
+                (number, _application_label(application, followed=number in followed))
+                for number, application in self.applications.items()
+            ]
             + [(NO_APPLICATION, _("No application yet, or one not linked to my account"))],
             error_messages={
                 "required": _("Choose the application your question is about, or “No application yet”."),
@@ -106,6 +132,23 @@ class EnquiryChoiceForm(forms.Form):
             },
         )
         self.fields["topic"] = topic_field(self.topics)
+        if parliamentary:
+            self.fields["urgency"] = forms.ChoiceField(
+                label=_("How urgent is it?"),
+                help_text=_(
+                    "Our offices' enquiries are answered within 10 business days; urgent ones within 2 "
+                    "business days (48 hours, counted in business days). Keep “urgent” for a serious, "
+                    "time-bound reason, and say why in your message."
+                ),
+                choices=[(NORMAL, _("Normal")), (URGENT, _("Urgent"))],
+                initial=NORMAL,
+                # Left out (the "This answered my question" button does not carry it): normal.
+                required=False,
+                error_messages={"invalid_choice": _("Choose “Normal” or “Urgent”.")},
+            )
+
+    def urgent(self) -> bool:
+        return self.cleaned_data.get("urgency") == URGENT
 
     def clean_application(self) -> Application | None:
         number = self.cleaned_data["application"]
@@ -128,6 +171,8 @@ class EnquiryForm(MessageFieldsMixin, EnquiryChoiceForm):
         super().__init__(*args, **kwargs)
         self.fields["application"].widget = forms.HiddenInput()
         self.fields["topic"].widget = forms.HiddenInput()
+        if "urgency" in self.fields:
+            self.fields["urgency"].widget = forms.HiddenInput()
         self._message_fields_add(language=language)
         self.duplicates = {ticket.reference: ticket for ticket in duplicates}
         if self.duplicates:

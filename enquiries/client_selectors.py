@@ -104,7 +104,8 @@ def answer_first_for(*, application: Application | None, topic: Topic) -> Answer
 
 def open_duplicates_for(*, viewer, application: Application | None, topic: Topic) -> list[Ticket]:
     """The viewer's enquiries still open about the same application (or none) and topic, newest first."""
-    tickets = tickets_for_client(viewer=viewer).filter(topic=topic, state__in=DUPLICATE_STATES)
+    # Only the viewer's own: a colleague's enquiry is theirs to add to.
+    tickets = tickets_for_client(viewer=viewer).filter(account=viewer, topic=topic, state__in=DUPLICATE_STATES)
     if application is None:
         tickets = tickets.filter(application__isnull=True)
     else:
@@ -117,7 +118,11 @@ def open_duplicates_for(*, viewer, application: Application | None, topic: Topic
 
 def client_tickets_page(*, viewer, page_number: str | int | None) -> Page:
     """One page of the viewer's enquiries, newest first (two queries whatever their number)."""
-    tickets = tickets_for_client(viewer=viewer).select_related("topic", "application").order_by("-created_at", "-id")
+    tickets = (
+        tickets_for_client(viewer=viewer)
+        .select_related("topic", "application", "organisation", "account")
+        .order_by("-created_at", "-id")
+    )
     return Paginator(tickets, TICKETS_PER_PAGE).get_page(page_number)
 
 
@@ -234,4 +239,4 @@ def ticket_sent_with_key(*, viewer, submission_key: str) -> Ticket | None:
     """The viewer's enquiry that this form (its one-time key) already made, if any."""
     if not submission_key:
         return None
-    return tickets_for_client(viewer=viewer).filter(submission_key=submission_key).first()
+    return tickets_for_client(viewer=viewer).filter(account=viewer, submission_key=submission_key).first()

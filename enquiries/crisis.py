@@ -37,9 +37,10 @@ def topics_offered(*, now: datetime.datetime | None = None) -> QuerySet[Topic]:
     """The topics the form offers: the active ones, a crisis topic only while its channel is on.
 
     Crisis topics come first (that is what the banner sends people to), then the list's own order.
+    The parliamentary queue is offered only to its offices (enquiries.views.client adds it).
     """
     now = now or timezone.now()
-    ordinary = Q(crisis_channel__isnull=True) & ~Q(kind=Topic.Kind.CRISIS)
+    ordinary = Q(crisis_channel__isnull=True) & ~Q(kind__in=[Topic.Kind.CRISIS, Topic.Kind.PARLIAMENTARY])
     return (
         Topic.objects.filter(is_active=True)
         .filter(ordinary | crisis_channel_on_q(now=now, prefix="crisis_channel__"))

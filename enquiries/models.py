@@ -75,14 +75,20 @@ class Topic(Bilingual, models.Model):
         TECHNICAL = "technical", _("A technical problem")
         OTHER = "other", _("Other")
         CRISIS = "crisis", _("Crisis")
+        # The queue of enquiries from the offices of Members of Parliament and Senators.
+        PARLIAMENTARY = "parliamentary", _("Parliamentary enquiries")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_fr = models.CharField(_("name (French)"), max_length=120)
     description_en = models.TextField(_("description (English)"), blank=True)
     description_fr = models.TextField(_("description (French)"), blank=True)
     service_standard_days = models.PositiveSmallIntegerField(_("service standard (business days)"))
+    # A queue that takes urgent enquiries (the parliamentary one) answers them within this shorter standard.
+    urgent_standard_days = models.PositiveSmallIntegerField(
+        _("service standard when urgent (business days)"), null=True, blank=True
+    )
     # Higher comes first in the queue; a crisis topic is above every other.
     priority = models.SmallIntegerField(_("priority"), default=0)
     position = models.PositiveSmallIntegerField(_("position in the list"), default=0)
@@ -107,8 +113,24 @@ class Topic(Bilingual, models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(service_standard_days__gt=0), name="topic_service_standard_positive"),
             models.CheckConstraint(
-                condition=Q(kind__in=["status", "document", "contact", "urgent", "technical", "other", "crisis"]),
+                condition=Q(
+                    kind__in=[
+                        "status",
+                        "document",
+                        "contact",
+                        "urgent",
+                        "technical",
+                        "other",
+                        "crisis",
+                        "parliamentary",
+                    ]
+                ),
                 name="topic_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(urgent_standard_days__isnull=True)
+                | Q(urgent_standard_days__gt=0, urgent_standard_days__lte=models.F("service_standard_days")),
+                name="topic_urgent_standard_shorter",
             ),
         ]
 
@@ -144,6 +166,10 @@ FINAL_STATES = [TicketState.CLOSED, TicketState.MERGED, TicketState.SPAM]
 
 
 class Ticket(models.Model):
+    """One enquiry. `account` is who sent it and hears the answer: the client, or a grantee
+    writing on the client's behalf under `on_behalf_grant` (for `organisation`, when the
+    grantee is an office or firm)."""
+
     reference = models.CharField(_("reference number"), max_length=11, unique=True)
     account = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -170,6 +196,27 @@ class Ticket(models.Model):
         blank=True,
         related_name="tickets",
     )
+    # Sent for the client by someone they gave a grant that lets them act (see applications.access).
+    on_behalf_grant = models.ForeignKey(
+        "applications.Grant",
+        verbose_name=_("sent under the client's grant"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enquiries",
+    )
+    # The office or firm the sender wrote for: the grant's organisation, or a parliamentary
+    # office's own question about no particular file.
+    organisation = models.ForeignKey(
+        "applications.Organisation",
+        verbose_name=_("sent for the organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enquiries",
+    )
+    # Marked urgent by a parliamentary office: the topic's shorter standard applies.
+    urgent = models.BooleanField(_("urgent"), default=False, db_default=False)
     state = models.CharField(_("state"), max_length=20, choices=TicketState.choices, default=TicketState.NEW)
     language = models.CharField(_("reply language"), max_length=2, choices=Language.choices)
     # Where answers go: the account's address, or the one a person without an account confirmed.
@@ -225,6 +272,12 @@ class Ticket(models.Model):
             models.Index(fields=["assigned_to", "state", "due_on"], name="ticket_assignee_idx"),
             models.Index(fields=["account", "-created_at"], name="ticket_account_idx"),
             models.Index(fields=["application", "-created_at"], name="ticket_application_idx"),
+            # An office's enquiries, for its members' list.
+            models.Index(
+                fields=["organisation", "-created_at"],
+                name="ticket_organisation_idx",
+                condition=Q(organisation__isnull=False),
+            ),
             models.Index(fields=["state", "answered_at"], name="ticket_answered_idx", condition=Q(state="answered")),
             models.Index(fields=["queued_at"], name="ticket_queued_idx"),
             # The retention job looks for tickets closed before a cut-off date.
@@ -257,10 +310,19 @@ class Ticket(models.Model):
             models.UniqueConstraint(
                 fields=["submission_key"], condition=~Q(submission_key=""), name="ticket_submitted_once"
             ),
+            # Acting for a client is about one of their files, and is done from an account.
+            models.CheckConstraint(
+                condition=Q(on_behalf_grant__isnull=True) | (Q(application__isnull=False) & Q(account__isnull=False)),
+                name="ticket_on_behalf_has_file_and_sender",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.on_behalf_grant_id is not None
 
 
 class TicketMessage(models.Model):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import (
     BooleanField,
+    Case,
     CharField,
     Count,
     ExpressionWrapper,
@@ -19,9 +20,12 @@ from django.db.models import (
     QuerySet,
     TextField,
     Value,
+    When,
 )
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 
+from applications.access import Basis
 from applications.models import Application, ApplicationLink, Stage
 from core.i18n import active_language
 from enquiries.models import Document, Ticket, TicketChange, TicketMessage, TicketState
@@ -52,6 +56,7 @@ class TimelineEntry:
     """Something the client did or was told about the application outside the status events.
 
     `kind` is "documents_sent", "enquiry_asked", "enquiry_answered" or "enquiry_closed".
+    `sender` names who wrote an enquiry for the client (a grantee), empty for the client's own.
     """
 
     kind: str
@@ -62,6 +67,9 @@ class TimelineEntry:
     reference: str = ""
     topic: str = ""
     body: str = ""
+    sender: str = ""
+    # The page is read by a grantee, not the client: "sent for the client", not "for you".
+    read_by_grantee: bool = False
 
     @property
     def document_count(self) -> int:
@@ -104,22 +112,41 @@ def _documents_sent(*, application: Application) -> list[TimelineEntry]:
 
 
 def _enquiry_events(*, application: Application) -> list[TimelineEntry]:
-    """Enquiries about the application by the accounts linked to it now: asked, answered, closed (one query).
+    """Enquiries about the application: asked, answered, closed (one query).
 
-    An enquiry by an account no longer linked, or by someone without an account, is not
-    the current owner's to read here. Internal notes never show.
+    The client's own (by the accounts linked to it now) with our answers; and those a
+    grantee sent for them under one of their grants, named by who sent them, with no
+    words: that conversation is between the grantee and the centre, and its answer went
+    to the grantee. An enquiry by an account no longer linked, or by someone without an
+    account, is not the current owner's to read here. Internal notes never show.
     """
     language = active_language()
+    read_by_grantee = getattr(application, "viewer_basis", None) is Basis.GRANTEE
+    for_client = Q(on_behalf_grant__isnull=False, on_behalf_grant__client_id=application.client_id)
+    if not read_by_grantee:
+        for_client |= Q(account__in=ApplicationLink.objects.filter(application=application).values("account"))
+    # A grantee reading the file sees the enquiries sent for the client, never the client's own conversations.
     tickets = (
-        Ticket.objects.filter(
-            application=application,
-            account__in=ApplicationLink.objects.filter(application=application).values("account"),
-        )
+        Ticket.objects.filter(application=application)
+        .filter(for_client)
         .exclude(state=TicketState.UNCONFIRMED)
         .values("pk")
     )
 
-    def columns(queryset, *, kind: str, at: str, reference: str, topic: str, body):
+    def sender(prefix: str):
+        """Who wrote for the client: the organisation, else the grantee's name, else their account's address."""
+        return Case(
+            When(**{f"{prefix}on_behalf_grant__isnull": True}, then=Value("")),
+            default=Coalesce(
+                NullIf(F(f"{prefix}organisation__name_{language}"), Value("")),
+                NullIf(F(f"{prefix}on_behalf_grant__grantee_name"), Value("")),
+                F(f"{prefix}account__email"),
+                Value(""),
+            ),
+            output_field=CharField(),
+        )
+
+    def columns(queryset, *, kind: str, at: str, reference: str, topic: str, body, prefix: str):
         return (
             queryset.annotate(
                 entry_kind=Value(kind, output_field=CharField()),
@@ -127,8 +154,9 @@ def _enquiry_events(*, application: Application) -> list[TimelineEntry]:
                 entry_reference=F(reference),
                 entry_topic=F(topic),
                 entry_body=body,
+                entry_sender=sender(prefix),
             )
-            .values_list("entry_kind", "entry_at", "entry_reference", "entry_topic", "entry_body")
+            .values_list("entry_kind", "entry_at", "entry_reference", "entry_topic", "entry_body", "entry_sender")
             .order_by()
         )
 
@@ -139,6 +167,7 @@ def _enquiry_events(*, application: Application) -> list[TimelineEntry]:
         reference="reference",
         topic=f"topic__name_{language}",
         body=Value("", output_field=TextField()),
+        prefix="",
     )
     answered = columns(
         TicketMessage.objects.filter(ticket__in=tickets, author_kind=TicketMessage.Author.AGENT),
@@ -146,7 +175,12 @@ def _enquiry_events(*, application: Application) -> list[TimelineEntry]:
         at="created_at",
         reference="ticket__reference",
         topic=f"ticket__topic__name_{language}",
-        body=F("body"),
+        body=Case(
+            When(ticket__on_behalf_grant__isnull=True, then=F("body")),
+            default=Value(""),
+            output_field=TextField(),
+        ),
+        prefix="ticket__",
     )
     closed = columns(
         TicketChange.objects.filter(ticket__in=tickets, to_state=TicketState.CLOSED),
@@ -155,10 +189,19 @@ def _enquiry_events(*, application: Application) -> list[TimelineEntry]:
         reference="ticket__reference",
         topic=f"ticket__topic__name_{language}",
         body=Value("", output_field=TextField()),
+        prefix="ticket__",
     )
     return [
-        TimelineEntry(kind=kind, occurred_at=at, reference=reference, topic=topic, body=body)
-        for kind, at, reference, topic, body in asked.union(answered, closed, all=True)
+        TimelineEntry(
+            kind=kind,
+            occurred_at=at,
+            reference=reference,
+            topic=topic,
+            body=body,
+            sender=sender_name,
+            read_by_grantee=read_by_grantee,
+        )
+        for kind, at, reference, topic, body, sender_name in asked.union(answered, closed, all=True)
     ]
 
 

@@ -30,6 +30,7 @@ from enquiries.models import (
     TicketState,
     Topic,
 )
+from enquiries.on_behalf import URGENT_PRIORITY_BOOST, Sender, route_for, standard_days_for
 from enquiries.references import reference_new
 from enquiries.services import ticket_locked, ticket_transition
 from notifications.models import Kind
@@ -137,21 +138,33 @@ def _create_with_message(
     submission_key: str,
     now: datetime.datetime,
     on_message: MessageHook | None,
+    sender: Sender | None = None,
+    urgent: bool = False,
 ) -> tuple[Ticket, TicketMessage]:
     body = message_clean(message)
-    topic, channel = _route(topic=topic, message=body, now=now)
+    sender = sender or Sender()
+    topic, urgent = route_for(sender=sender, topic=topic, urgent=urgent)
+    if topic.kind == Topic.Kind.PARLIAMENTARY:
+        # The parliamentary queue keeps its own standards: no crisis keyword moves it.
+        channel = None
+    else:
+        topic, channel = _route(topic=topic, message=body, now=now)
+    priority = _priority(topic=topic, channel=channel) + (URGENT_PRIORITY_BOOST if urgent else 0)
     ticket = _ticket_create(
         submission_key=submission_key,
         account=account,
         application=application,
         topic=topic,
         crisis_channel=channel,
+        on_behalf_grant=sender.grant,
+        organisation=sender.organisation,
+        urgent=urgent,
         state=TicketState.UNCONFIRMED,
         language=language,
         contact_email=contact_email,
         contact_name=contact_name[:200],
-        priority=_priority(topic=topic, channel=channel),
-        service_standard_days=topic.service_standard_days,
+        priority=priority,
+        service_standard_days=standard_days_for(topic=topic, urgent=urgent),
     )
     first = TicketMessage.objects.create(
         ticket=ticket, author_kind=TicketMessage.Author.CLIENT, author=account, body=body
@@ -217,11 +230,16 @@ def ticket_submit(
     submission_key: str,
     now: datetime.datetime | None = None,
     on_message: MessageHook | None = None,
+    sender: Sender | None = None,
+    urgent: bool = False,
 ) -> Submitted:
-    """A signed-in client's enquiry: queued at once, with a reference, a due date and an email receipt.
+    """A signed-in person's enquiry: queued at once, with a reference, a due date and an email receipt.
 
-    `application` must come through applications.access (the caller's job). The same
-    `submission_key` sent again returns the first ticket (`replayed`), made once.
+    `application` must come through applications.access (the caller's job), and so must
+    `sender` when they write for a client (enquiries.on_behalf.sender_for): the ticket
+    then records the grant and organisation, and goes to the parliamentary queue for an
+    office (`urgent` applies only there). The same `submission_key` sent again returns
+    the first ticket (`replayed`), made once.
     """
     now = now or timezone.now()
     try:
@@ -237,6 +255,8 @@ def ticket_submit(
                 submission_key=submission_key,
                 now=now,
                 on_message=on_message,
+                sender=sender,
+                urgent=urgent,
             )
             ticket.email_confirmed_at = now  # the account's address, verified at sign-up
             _queue(ticket=ticket, actor=account, actor_label="", body=first.body, now=now)

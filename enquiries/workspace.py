@@ -170,8 +170,15 @@ def _answer_recipient(ticket: Ticket):
 
 
 def _tell_client(*, ticket: Ticket, message: TicketMessage) -> None:
-    """ENQUIRY_ANSWERED to the client, once per answer: the answer itself, and the survey link."""
+    """ENQUIRY_ANSWERED to the client, once per answer: the answer itself, and the survey link.
+
+    An enquiry sent for a client goes back to its sender only while they may still see the
+    file: once the client revoked the grant (or the sender left their organisation) the
+    answer stays in the workspace and nobody is emailed about the client's file.
+    """
     recipient = _answer_recipient(ticket)
+    if recipient is None and ticket.on_behalf_grant_id is not None:
+        return
     outbox_write(
         messages=[
             OutboundMessage(

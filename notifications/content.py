@@ -1,7 +1,10 @@
 """What an email or text message says, in the recipient's language.
 
 Messages name the application and say in plain words what changed, with a link to
-the status page. An email quotes the producer's own wording only when the producer
+the status page. Someone who follows a client's file under the client's grant (a
+representative, a designated person, a parliamentary office) is not told about
+"your application": their news is about "the application … that you follow for"
+the client's initials, read when the message is worded (`follower_initials`). An email quotes the producer's own wording only when the producer
 allowed it, and never for a decision; a text message never quotes it. Refusal
 reasons, officer notes and any other decision detail are shown only in the portal,
 after sign-in.
@@ -11,12 +14,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from applications.models import Application, ApplicationLink
 from notifications.models import Channel, Kind, Notification
+
+# News about a file that reads differently for its owner and for someone following it for the client.
+FOLLOWED_KINDS = frozenset({Kind.STATUS_CHANGE, Kind.ACTION_REQUIRED, Kind.DECISION, Kind.OVERDUE})
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe.email"
 # Old emails stay in inboxes: their unsubscribe link keeps working for a year.
@@ -51,6 +59,59 @@ def unsubscribe_url(*, user_id: int, language: str) -> str:
         return absolute_url(reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=user_id)]))
 
 
+def client_initials(application: Application) -> str:
+    """The client's initials (“M. T.”): enough for someone following several files to tell them apart,
+    and little to anyone else who sees the message."""
+    return _initials_of(application.client.given_names, application.client.family_name)
+
+
+def _initials_of(given_names: str, family_name: str) -> str:
+    names = [*given_names.split()[:1], *family_name.split()[:1]]
+    return " ".join(f"{name[0].upper()}." for name in names if name)
+
+
+def follower_initials(*, recipient_id: int | None, application_id: int | None) -> str:
+    """The client's initials when the recipient follows the file for them (does not own it), else "".
+
+    One query: whether the recipient's account is linked to the file, with the client's names.
+    """
+    if recipient_id is None or application_id is None:
+        return ""
+    row = (
+        Application.objects.filter(pk=application_id)
+        .annotate(owned=Exists(ApplicationLink.objects.filter(application=OuterRef("pk"), account_id=recipient_id)))
+        .values_list("owned", "client__given_names", "client__family_name")
+        .first()
+    )
+    if row is None or row[0]:
+        return ""
+    return _initials_of(row[1] or "", row[2] or "") or "–"
+
+
+def followed_initials(*, recipient_id: int, application_ids) -> dict[int, str]:
+    """For many files at once (a digest, a page of the centre): {application id: client's initials} for
+    those the recipient follows rather than owns. One query."""
+    ids = {pk for pk in application_ids if pk is not None}
+    if not ids:
+        return {}
+    rows = (
+        Application.objects.filter(pk__in=ids)
+        .exclude(Exists(ApplicationLink.objects.filter(application=OuterRef("pk"), account_id=recipient_id)))
+        .values_list("pk", "client__given_names", "client__family_name")
+    )
+    return {pk: _initials_of(given or "", family or "") or "–" for pk, given, family in rows}
+
+
+def _follower_subject(*, kind: str, number: str) -> str:
+    subjects = {
+        Kind.STATUS_CHANGE: _("Update on application %(number)s that you follow"),
+        Kind.ACTION_REQUIRED: _("Action needed on application %(number)s that you follow"),
+        Kind.DECISION: _("A decision has been made on application %(number)s that you follow"),
+        Kind.OVERDUE: _("Application %(number)s that you follow is taking longer than usual"),
+    }
+    return subjects[kind] % {"number": number}
+
+
 def _subject(*, kind: str, number: str, label: str = "") -> str:
     subjects = {
         Kind.STATUS_CHANGE: _("Update on your application %(number)s"),
@@ -68,8 +129,19 @@ def _subject(*, kind: str, number: str, label: str = "") -> str:
     return subjects[kind] % {"number": number, "label": label}
 
 
-def item_summary(*, kind: str) -> str:
-    """One line on what happened, for digests and the notification centre."""
+def item_summary(*, kind: str, client: str = "") -> str:
+    """One line on what happened, for digests and the notification centre.
+
+    `client` (their initials) when the reader follows the file for the client.
+    """
+    if client and kind in FOLLOWED_KINDS:
+        follower = {
+            Kind.STATUS_CHANGE: _("There is an update on the application you follow for %(client)s."),
+            Kind.ACTION_REQUIRED: _("We need something from %(client)s to continue with the application you follow."),
+            Kind.DECISION: _("A decision has been made on the application you follow for %(client)s."),
+            Kind.OVERDUE: _("The application you follow for %(client)s is past the normal processing time."),
+        }
+        return follower[kind] % {"client": client}
     summaries = {
         Kind.STATUS_CHANGE: _("There is an update on your application."),
         Kind.ACTION_REQUIRED: _("We need something from you to continue."),
@@ -120,7 +192,14 @@ def message_render(*, notification: Notification) -> Message:
             context["enquiries_url"] = absolute_url(reverse("enquiries:list"))
         application = notification.application
         if application is not None:
+            client = (
+                follower_initials(recipient_id=notification.recipient_id, application_id=application.pk)
+                if notification.kind in FOLLOWED_KINDS
+                else ""
+            )
             context.update(
+                follower=bool(client),
+                client=client,
                 number=application.number,
                 program=application.program.name,
                 status_url=absolute_url(reverse("applications:detail", kwargs={"number": application.number})),
@@ -134,21 +213,31 @@ def message_render(*, notification: Notification) -> Message:
                 quoted_message=notification.message if notification.message_in_email else "",
             )
         if notification.kind == Kind.DIGEST:
-            items = notification.items.select_related("application__program").order_by("created_at", "id")
+            items = list(notification.items.select_related("application__program").order_by("created_at", "id"))
+            followed = (
+                followed_initials(
+                    recipient_id=notification.recipient_id, application_ids={item.application_id for item in items}
+                )
+                if notification.recipient_id is not None
+                else {}
+            )
             context["items"] = [
                 {
                     "number": item.application.number if item.application else "",
                     "program": item.application.program.name if item.application else "",
-                    "summary": item_summary(kind=item.kind),
+                    "summary": item_summary(kind=item.kind, client=followed.get(item.application_id, "")),
                 }
                 for item in items
             ]
+            context["follows_any"] = bool(followed)
         if notification.channel == Channel.EMAIL:
             if notification.recipient_id is not None:
                 # A person without an account has nothing to unsubscribe from: they only get what they asked for.
                 context["unsubscribe_url"] = unsubscribe_url(user_id=notification.recipient_id, language=language)
             if notification.kind == Kind.DIGEST:
                 subject = _("Your daily summary of application updates")
+            elif context.get("follower"):
+                subject = _follower_subject(kind=notification.kind, number=context["number"])
             else:
                 subject = _subject(
                     kind=notification.kind, number=context.get("number", ""), label=notification.about_label

@@ -5,10 +5,11 @@ A notification about a file shows only while its recipient may still see that fi
 it back. Notifications about no file always show.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from applications.access import Need, visible_q
+from applications.models import ApplicationLink
 from notifications.models import Channel, Notification
 
 
@@ -31,8 +32,17 @@ def unread_count_for_user(*, user) -> int:
 
 
 def centre_notifications_for_user(*, user) -> QuerySet[Notification]:
-    """The person's visible in-app notifications, newest first, with what each row shows already joined."""
-    return visible_in_app_notifications(user=user).select_related("application__program").order_by("-created_at", "-id")
+    """The person's visible in-app notifications, newest first, with what each row shows already joined.
+
+    `recipient_owns` says whether the file is the person's own or one they follow for a client.
+    """
+    owns = ApplicationLink.objects.filter(application=OuterRef("application"), account=user)
+    return (
+        visible_in_app_notifications(user=user)
+        .select_related("application__program", "application__client")
+        .annotate(recipient_owns=Exists(owns))
+        .order_by("-created_at", "-id")
+    )
 
 
 def notification_for_viewer(*, viewer, notification_id: int) -> Notification:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from notifications.content import item_summary, unsubscribe_user_id
+from notifications.content import client_initials, item_summary, unsubscribe_user_id
 from notifications.forms import NotificationPreferenceForm
 from notifications.models import NotificationPreference
 from notifications.selectors import centre_notifications_for_user, notification_for_viewer
@@ -37,7 +37,10 @@ def _back_to_centre(request: HttpRequest) -> HttpResponse:
 def notification_centre(request: HttpRequest) -> HttpResponse:
     page = Paginator(centre_notifications_for_user(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for notification in page.object_list:
-        notification.summary = item_summary(kind=notification.kind)
+        # News about a file the person follows for a client reads as such.
+        followed = notification.application is not None and not notification.recipient_owns
+        notification.followed_for = (client_initials(notification.application) or "–") if followed else ""
+        notification.summary = item_summary(kind=notification.kind, client=notification.followed_for)
     return render(request, "notifications/centre.html", {"page": page})
 
 

@@ -14,9 +14,10 @@ from applications.access import Need, applications_for_viewer
 from applications.models import Application
 from applications.services import LinkResult, application_identify_guest
 from core.http import client_ip
-from enquiries.access import ticket_for_client
+from enquiries.access import ticket_for_client, ticket_reply_allowed
 from enquiries.client_forms import (
     NO_APPLICATION,
+    NORMAL,
     DeflectionForm,
     EnquiryChoiceForm,
     EnquiryForm,
@@ -35,6 +36,7 @@ from enquiries.client_selectors import (
 )
 from enquiries.crisis import crisis_banners, topics_offered
 from enquiries.models import OPEN_TO_CLIENT_STATES, Ticket, TicketState, Topic
+from enquiries.on_behalf import Sender, parliamentary_offices_for, parliamentary_topic, route_for, sender_for
 from enquiries.submission import (
     CONFIRM_MAX_AGE_SECONDS,
     ReplyRefused,
@@ -55,11 +57,38 @@ def _stale_form_error() -> str:
 
 
 def _choices_for(request: HttpRequest) -> dict:
-    """What the signed-in client may ask about: their own applications, and the topics on offer now."""
+    """What the signed-in person may ask about: their own applications and those they may act on
+    for a client (through the gate), and the topics on offer now (with the parliamentary queue
+    and its urgency for members of a parliamentary office)."""
+    viewer = request.user
+    files = applications_for_viewer(viewer=viewer, need=Need.ACT_ON_BEHALF, include_grants=True)
+    applications = list(files.select_related("client"))
+    owned = set(applications_for_viewer(viewer=viewer, need=Need.ACT_ON_BEHALF).values_list("number", flat=True))
+    topics = list(topics_offered())
+    parliamentary = bool(_offices(request))
+    queue = parliamentary_topic() if parliamentary else None
+    if queue is not None:
+        topics = [queue, *topics]
     return {
-        "applications": list(applications_for_viewer(viewer=request.user, need=Need.ACT_ON_BEHALF)),
-        "topics": list(topics_offered()),
+        "applications": applications,
+        "topics": topics,
+        "followed": frozenset(application.number for application in applications) - owned,
+        "parliamentary": parliamentary,
     }
+
+
+def _offices(request: HttpRequest) -> list:
+    """The parliamentary offices the person works for, read once per request."""
+    if not hasattr(request, "_parliamentary_offices"):
+        request._parliamentary_offices = parliamentary_offices_for(viewer=request.user)
+    return request._parliamentary_offices
+
+
+def _sender(request: HttpRequest, *, application: Application | None, topic: Topic):
+    """The application as the person may act on it now, and whom they write for (Http404 if they may not)."""
+    return sender_for(
+        viewer=request.user, application=application, topic=topic, offices=_offices(request), request=request
+    )
 
 
 def _render_choose(request: HttpRequest, *, choice: EnquiryChoiceForm, status: int = 200) -> HttpResponse:
@@ -73,6 +102,7 @@ def _render_compose(
     application: Application | None,
     topic: Topic,
     form: EnquiryForm,
+    sender: Sender | None = None,
     status: int = 200,
 ) -> HttpResponse:
     context = {
@@ -81,6 +111,7 @@ def _render_compose(
         "duplicates": list(form.duplicates.values()),
         "banners": crisis_banners(),
         "no_application": NO_APPLICATION,
+        "sender": sender or Sender(),
     }
     return render(request, "enquiries/client/new_compose.html", context, status=status)
 
@@ -97,12 +128,17 @@ def _attachments_saver(form, *, uploaded_by):
     return save
 
 
-def _compose_form(request: HttpRequest, *, application, topic, choices: dict, data=None) -> EnquiryForm:
-    duplicates = open_duplicates_for(viewer=request.user, application=application, topic=topic)
+def _compose_form(
+    request: HttpRequest, *, application, topic, choices: dict, data=None, sender: Sender | None = None
+) -> EnquiryForm:
+    # Open enquiries in the queue this one would go to (an office's go to the parliamentary queue).
+    queue, _urgent = route_for(sender=sender or Sender(), topic=topic, urgent=False)
+    duplicates = open_duplicates_for(viewer=request.user, application=application, topic=queue)
     initial = {
         "application": application.number if application else NO_APPLICATION,
         "topic": topic.code,
         "submission_key": submission_key_new(),
+        "urgency": (data if data is not None else request.GET).get("urgency") or NORMAL,
     }
     language = getattr(request.user, "preferred_language", "") or get_language()
     files = request.FILES if data is not None else None
@@ -124,8 +160,9 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
         if not choice.is_valid():
             return _render_choose(request, choice=choice, status=400)
         application, topic = choice.cleaned_data["application"], choice.cleaned_data["topic"]
-        form = _compose_form(request, application=application, topic=topic, choices=choices)
-        return _render_compose(request, application=application, topic=topic, form=form)
+        application, sender = _sender(request, application=application, topic=topic)
+        form = _compose_form(request, application=application, topic=topic, choices=choices, sender=sender)
+        return _render_compose(request, application=application, topic=topic, form=form, sender=sender)
     initial = {key: request.GET[key] for key in ("application", "topic") if key in request.GET}
     return _render_choose(request, choice=EnquiryChoiceForm(initial=initial, **choices))
 
@@ -140,11 +177,17 @@ def _enquiry_send(request: HttpRequest) -> HttpResponse:
     if not choice.is_valid():
         return _render_choose(request, choice=choice, status=400)
     application, topic = choice.cleaned_data["application"], choice.cleaned_data["topic"]
-    form = _compose_form(request, application=application, topic=topic, choices=choices, data=request.POST)
+    # Asked again of the gate: a grant revoked or narrowed since the page was shown is a 404, never a ticket.
+    application, sender = _sender(request, application=application, topic=topic)
+    form = _compose_form(
+        request, application=application, topic=topic, choices=choices, data=request.POST, sender=sender
+    )
     if form.is_valid():
         target = form.add_to_ticket()
         if target is not None:
-            return _add_to_open_enquiry(request, form=form, ticket=target, application=application, topic=topic)
+            return _add_to_open_enquiry(
+                request, form=form, ticket=target, application=application, topic=topic, sender=sender
+            )
         try:
             submitted = ticket_submit(
                 account=request.user,
@@ -154,21 +197,25 @@ def _enquiry_send(request: HttpRequest) -> HttpResponse:
                 language=form.cleaned_data["language"],
                 submission_key=form.cleaned_data["submission_key"],
                 on_message=_attachments_saver(form, uploaded_by=request.user),
+                sender=sender,
+                urgent=choice.urgent(),
             )
         except SubmissionKeyUsed:
             # Keep what they wrote, under a fresh key, and ask them to send it again.
             data = request.POST.copy()
             data["submission_key"] = submission_key_new()
-            form = _compose_form(request, application=application, topic=topic, choices=choices, data=data)
+            form = _compose_form(
+                request, application=application, topic=topic, choices=choices, data=data, sender=sender
+            )
             form.is_valid()
             form.add_error(None, _stale_form_error())
         else:
             return redirect("enquiries:sent", reference=submitted.ticket.reference)
-    return _render_compose(request, application=application, topic=topic, form=form, status=400)
+    return _render_compose(request, application=application, topic=topic, form=form, sender=sender, status=400)
 
 
 def _add_to_open_enquiry(
-    request: HttpRequest, *, form: EnquiryForm, ticket: Ticket, application, topic
+    request: HttpRequest, *, form: EnquiryForm, ticket: Ticket, application, topic, sender: Sender
 ) -> HttpResponse:
     try:
         ticket_client_reply(
@@ -179,7 +226,7 @@ def _add_to_open_enquiry(
         )
     except ReplyRefused:
         form.add_error("add_to", _("That enquiry is no longer open. Choose again."))
-        return _render_compose(request, application=application, topic=topic, form=form, status=400)
+        return _render_compose(request, application=application, topic=topic, form=form, sender=sender, status=400)
     messages.success(
         request, _("Your message was added to your enquiry %(reference)s.") % {"reference": ticket.reference}
     )
@@ -224,10 +271,15 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = ticket_for_client(viewer=request.user, reference=reference)
-    can_reply = ticket.state in OPEN_TO_CLIENT_STATES
+    allowed = ticket_reply_allowed(viewer=request.user, ticket=ticket)
+    can_reply = allowed and ticket.state in OPEN_TO_CLIENT_STATES
     form = ReplyForm(request.POST, request.FILES) if request.method == "POST" else ReplyForm()
     if request.method == "POST":
-        if not can_reply:
+        if not allowed:
+            form.add_error(
+                None, _("Only the person who sent this enquiry, while they may act for the client, can reply.")
+            )
+        elif not can_reply:
             form.add_error(None, _("This enquiry is closed: send a new enquiry instead."))
         elif form.is_valid():
             try:
@@ -254,6 +306,7 @@ def enquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "changes": changes_for_client(ticket=ticket),
         "form": form,
         "can_reply": can_reply,
+        "reply_allowed": allowed,
         "merged_into": merged_into,
     }
     return render(request, "enquiries/client/detail.html", context, status=400 if form.errors else 200)
