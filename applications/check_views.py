@@ -37,7 +37,9 @@ def status_check_view(request: HttpRequest) -> HttpResponse:
         if check.result is CheckResult.LOCKED:
             form.add_error(
                 None,
-                _("For your security, status checks are paused for 24 hours after too many tries. Please try again later."),
+                _(
+                    "For your security, status checks are paused for 24 hours after too many tries. Please try again later."
+                ),
             )
         else:
             # The same words whether the number exists or not.

@@ -188,13 +188,14 @@ def application_identify_guest(
 
         application = Application.objects.select_related("client").filter(number=number).first()
         # An unknown number is compared against a stand-in, so it costs the work a mismatch costs.
-        if not _identifiers_match(
+        matched = _identifiers_match(
             client=application.client if application is not None else _NOBODY,
             uci=uci,
             family_name=family_name,
             date_of_birth=date_of_birth,
             country_of_birth=country_of_birth,
-        ) or application is None:
+        )
+        if application is None or not matched:
             LinkAttempt.objects.create(
                 application_number=number,
                 application=application,

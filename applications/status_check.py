@@ -6,10 +6,17 @@ treated as a mismatch at the same cost, and the same lockout counters, per
 application number and per source address. Before it, a per-address rate limit
 counts every try. A successful check is written to the audit, so the client can
 see in their access log that someone checked the status without signing in.
+
+An unknown number runs the same queries as a wrong guess, but reading and building
+an existing file's row and checking the attempt's foreign key still cost a wrong
+guess about a tenth of a millisecond more (bench/check_status_timing.py). So every
+answer that finds nothing is held back to a fixed floor, measured from the start:
+the difference then disappears in the sleep's own jitter.
 """
 
 import datetime
 import enum
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,6 +33,8 @@ RATE_SCOPE = "status_check"
 DEFAULT_RATE_LIMIT = 20
 DEFAULT_RATE_WINDOW_SECONDS = 3600
 AUDIT_BASIS = "no_sign_in"
+# Every answer that finds nothing takes at least this long; the work itself takes a few milliseconds.
+DEFAULT_MISS_FLOOR_SECONDS = 0.05
 
 
 class CheckResult(enum.Enum):
@@ -62,8 +71,10 @@ def status_check_perform(
     """Identify the application for a person without an account; audit the check when it succeeds.
 
     Failures are recorded as link attempts (what the lockouts count) by the identification
-    itself. The application found comes with its program, client and current stage.
+    itself, and answered no sooner than STATUS_CHECK_MISS_FLOOR_SECONDS after the start.
+    The application found comes with its program, client and current stage.
     """
+    started = time.monotonic()
     with transaction.atomic():
         result, application = application_identify_guest(
             application_number=application_number,
@@ -73,17 +84,25 @@ def status_check_perform(
             country_of_birth=country_of_birth,
             ip_address=ip_address,
         )
-        if result is LinkResult.LOCKED:
-            return StatusCheck(result=CheckResult.LOCKED)
-        if result is not LinkResult.IDENTIFIED or application is None:
-            return StatusCheck(result=CheckResult.MISMATCH)
-        case_audit_record(
-            action=AuditAction.STATUS_CHECKED,
-            application=application,
-            actor=None,
-            basis=AUDIT_BASIS,
-            ip_address=ip_address,
-            extra={"page": "check_status", "identified_by": "uci" if uci else "personal_details"},
-        )
+        if result is LinkResult.IDENTIFIED and application is not None:
+            case_audit_record(
+                action=AuditAction.STATUS_CHECKED,
+                application=application,
+                actor=None,
+                basis=AUDIT_BASIS,
+                ip_address=ip_address,
+                extra={"page": "check_status", "identified_by": "uci" if uci else "personal_details"},
+            )
+    if result is not LinkResult.IDENTIFIED or application is None:
+        # After the commit, so no lock is held while waiting.
+        _wait_until(started + getattr(settings, "STATUS_CHECK_MISS_FLOOR_SECONDS", DEFAULT_MISS_FLOOR_SECONDS))
+        return StatusCheck(result=CheckResult.LOCKED if result is LinkResult.LOCKED else CheckResult.MISMATCH)
     found = Application.objects.select_related("program", "client", "current_stage").get(pk=application.pk)
     return StatusCheck(result=CheckResult.FOUND, application=found)
+
+
+def _wait_until(moment: float) -> None:
+    """Sleep until the monotonic clock reads `moment` (at once if it already has)."""
+    left = moment - time.monotonic()
+    if left > 0:
+        time.sleep(left)

@@ -3,6 +3,7 @@ the shared lockouts, the rate limit, the audit, and the same work for a number t
 
 import datetime
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -295,7 +296,8 @@ def test_a_successful_check_is_audited_for_the_clients_access_log(client, applic
 
 def _statement_shapes(queries) -> list[str]:
     """Each statement with its values blanked out, so two runs compare by what they did, not with what."""
-    return [re.sub(r"'[^']*'|\"s\d+_x\d+\"|\b\d+\b|NULL", "?", query["sql"]) for query in queries]
+    values = re.compile(r"pg_advisory_xact_lock\([^)]*\)|'[^']*'|\"s\d+_x\d+\"|\b\d+\b|NULL")
+    return [values.sub("?", query["sql"]) for query in queries]
 
 
 def test_an_unknown_number_costs_the_same_queries_as_a_wrong_guess(client, application, settings):
@@ -312,6 +314,23 @@ def test_an_unknown_number_costs_the_same_queries_as_a_wrong_guess(client, appli
 
     assert len(existing.captured_queries) == len(unknown.captured_queries)
     assert _statement_shapes(existing.captured_queries) == _statement_shapes(unknown.captured_queries)
+
+
+@pytest.mark.parametrize("number", ["E123456789", "E000000001"])
+def test_every_miss_is_held_back_to_the_floor(application, settings, number):
+    settings.STATUS_CHECK_MISS_FLOOR_SECONDS = 0.2
+    started = time.monotonic()
+    check = status_check_perform(application_number=number, uci="87654321", ip_address=ADDRESS)
+    assert check.result is CheckResult.MISMATCH
+    assert time.monotonic() - started >= 0.2
+
+
+def test_a_found_application_is_not_held_back(application, settings):
+    settings.STATUS_CHECK_MISS_FLOOR_SECONDS = 5
+    started = time.monotonic()
+    check = status_check_perform(application_number="E123456789", uci="12345678", ip_address=ADDRESS)
+    assert check.result is CheckResult.FOUND
+    assert time.monotonic() - started < 5
 
 
 def test_an_unknown_number_answers_the_same_page_as_a_wrong_guess(client, application):
