@@ -151,6 +151,9 @@ def application_link(
 # Without an account, the IP address a person writes from stands in for the account in the counters and locks.
 UNKNOWN_ADDRESS_KEY = "unknown"
 
+# Matches nobody: no UCI, and a family name longer than the form lets anyone type.
+_NOBODY = Client(uci="", family_name="?" * 101, date_of_birth=datetime.date(1, 1, 1), country_of_birth="")
+
 
 def application_identify_guest(
     *,
@@ -184,13 +187,15 @@ def application_identify_guest(
             return LinkResult.LOCKED, None
 
         application = Application.objects.select_related("client").filter(number=number).first()
-        if application is None or not _identifiers_match(
-            client=application.client,
+        # An unknown number is compared against a stand-in, so it costs the work a mismatch costs.
+        matched = _identifiers_match(
+            client=application.client if application is not None else _NOBODY,
             uci=uci,
             family_name=family_name,
             date_of_birth=date_of_birth,
             country_of_birth=country_of_birth,
-        ):
+        )
+        if application is None or not matched:
             LinkAttempt.objects.create(
                 application_number=number,
                 application=application,

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("applications/", include("applications.urls")),
+    path("check-status/", include("applications.check_urls")),
     path("processing-times/", include("processing_times.urls")),
     path("notifications/", include("notifications.urls")),
     path("enquiries/", include("enquiries.urls.client")),
