@@ -238,5 +238,6 @@ def grantee_cases(*, viewer, now: datetime.datetime | None = None) -> GranteeCas
             if grant.expires_at is not None and grant.expires_at <= now + EXPIRING_SOON:
                 expiring.append(row)
     expiring.sort(key=lambda row: (row.grant.expires_at, row.application.number))
-    ordered = [groups[None]] + [group for key, group in groups.items() if key is not None]
+    # The organisations' cases first (most grantees work for one), then those given to the person.
+    ordered = [group for key, group in groups.items() if key is not None] + [groups[None]]
     return GranteeCases(groups=ordered, expiring=expiring)
