@@ -9,7 +9,13 @@ from django.utils.translation import ngettext
 from applications.models import Organisation, OrganisationMember
 from core.admin import ReadOnlyInline
 from delegations.org_models import MemberInvitation
-from delegations.organisations import OrganisationError, member_add, member_remove, organisation_verify
+from delegations.organisations import (
+    OrganisationError,
+    member_add,
+    member_remove,
+    member_role_change,
+    organisation_verify,
+)
 from delegations.selectors import email_domain_allowed
 
 
@@ -33,11 +39,21 @@ class MemberFormSet(forms.BaseInlineFormSet):
 
     def clean(self) -> None:
         super().clean()
+        active = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("account")
+            and form.instance.removed_at is None
+        ]
+        if active and not any(form.cleaned_data.get("role") == OrganisationMember.Role.MANAGER for form in active):
+            raise forms.ValidationError(
+                _("An organisation needs an office manager. Make someone else a manager before removing this one.")
+            )
         if self.instance.kind != Organisation.Kind.PARLIAMENTARY_OFFICE:
             return
-        for form in self.forms:
-            account = form.cleaned_data.get("account") if hasattr(form, "cleaned_data") else None
-            if account is not None and form.instance.pk is None and not email_domain_allowed(email=account.email):
+        for form in active:
+            if form.instance.pk is None and not email_domain_allowed(email=form.cleaned_data["account"].email):
                 form.add_error(
                     "account", _("People in a parliamentary office must use their parliamentary email address.")
                 )
@@ -115,8 +131,18 @@ class OrganisationAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not OrganisationMember:
             return super().save_formset(request, form, formset, change)
-        for instance in formset.save(commit=False):
-            if instance.pk is None:
+        saved = formset.save(commit=False)
+        changed = {instance.pk: fields for instance, fields in formset.changed_objects}
+        for instance in saved:
+            if instance.pk is not None and "role" in changed.get(instance.pk, []):
+                role = instance.role
+                instance.role = OrganisationMember.objects.get(pk=instance.pk).role
+                instance.save(update_fields=[field for field in changed[instance.pk] if field != "role"] or None)
+                try:
+                    member_role_change(member=instance, role=role, changed_by=request.user, request=request)
+                except OrganisationError as error:
+                    self.message_user(request, error.message, messages.ERROR)
+            elif instance.pk is None:
                 try:
                     member_add(
                         organisation=form.instance,
@@ -142,7 +168,8 @@ class OrganisationMemberAdmin(admin.ModelAdmin):
     list_filter = ["role", "organisation__kind", ("removed_at", admin.EmptyFieldListFilter)]
     search_fields = ["account__email", "organisation__name_en", "organisation__name_fr"]
     list_select_related = ["account", "organisation"]
-    readonly_fields = ["organisation", "account", "joined_at", "removed_at", "removed_by"]
+    # The role changes on the organisation's page, where the last-manager rule and the audit apply.
+    readonly_fields = ["organisation", "account", "role", "joined_at", "removed_at", "removed_by"]
     fields = ["organisation", "account", "role", "licence_number", "joined_at", "removed_at", "removed_by"]
     actions = ["remove_selected"]
 

@@ -273,3 +273,39 @@ def member_remove(
         role=current.role,
     )
     delegate_roles_forget(account_id=current.account_id)
+
+
+@transaction.atomic
+def member_role_change(
+    *, member: OrganisationMember, role: str, changed_by, request: HttpRequest | None = None
+) -> None:
+    """An administrator makes a member a manager or a caseworker; the last manager stays one.
+
+    Audited as a member added with their new role, since that is what it grants.
+    """
+    organisation = Organisation.objects.select_for_update().get(pk=member.organisation_id)
+    current = OrganisationMember.objects.select_for_update().get(pk=member.pk)
+    if current.removed_at is not None or current.role == role:
+        return
+    if current.role == OrganisationMember.Role.MANAGER:
+        managers = OrganisationMember.objects.filter(
+            organisation=organisation, role=OrganisationMember.Role.MANAGER, removed_at=None
+        ).count()
+        if managers <= 1:
+            raise OrganisationError(
+                "last_manager",
+                _("An organisation needs an office manager. Make someone else a manager before removing this one."),
+            )
+    previous, current.role = current.role, role
+    current.save(update_fields=["role"])
+    member.role = role
+    _audit(
+        action=AuditAction.MEMBER_ADDED,
+        organisation=organisation,
+        actor=changed_by,
+        request=request,
+        member=current.pk,
+        account=current.account_id,
+        role=role,
+        previous_role=previous,
+    )

@@ -353,12 +353,14 @@ def test_the_directory_lists_verified_parliamentary_offices_only(client, offices
     assert "Senate" in page and "House of Commons" in page
 
 
-@pytest.mark.parametrize(("query", "found"), [("levis", "Jacques Gourde"), ("RENEE", "Renée Dupuis"), ("laurentides", "Renée Dupuis")])
+@pytest.mark.parametrize(
+    ("query", "found"), [("levis", "Jacques Gourde"), ("RENEE", "Renée Dupuis"), ("laurentides", "Renée Dupuis")]
+)
 def test_the_directory_search_ignores_accents_and_case(client, offices, query, found):
     page = html.unescape(client.get(reverse("directory:index"), {"q": query}).text)
     assert found in page
     other = "Renée Dupuis" if found == "Jacques Gourde" else "Jacques Gourde"
-    assert f"<th scope=\"row\">{other}</th>" not in page
+    assert f'<th scope="row">{other}</th>' not in page
 
 
 def test_the_directory_speaks_french(client, offices):

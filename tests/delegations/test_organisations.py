@@ -87,13 +87,10 @@ def test_the_admin_list_filters_by_kind_and_verification(admin_client, office, q
         assert office[0].name_en in page and "Waiting Firm LLP" not in page
 
 
-def test_the_admin_page_of_an_office_shows_its_members_and_adds_one_with_an_audit(admin_client, office):
-    organisation, manager, _caseworker = office
-    url = reverse("admin:applications_organisation_change", args=[organisation.pk])
-    page = admin_client.get(url).text
-    assert manager.account.email in page
-
-    newcomer = UserFactory(email="newcomer@parl.gc.ca")
+def admin_member_form(organisation, *, roles=None, new_account=None) -> dict:
+    """The organisation's admin form as posted: its fields, its members (roles changed by `roles`), maybe one more."""
+    members = list(OrganisationMember.objects.filter(organisation=organisation).order_by("account"))
+    roles = roles or {}
     form = {
         "kind": organisation.kind,
         "name_en": organisation.name_en,
@@ -103,8 +100,8 @@ def test_the_admin_page_of_an_office_shows_its_members_and_adds_one_with_an_audi
         "member_name": organisation.member_name,
         "riding_en": organisation.riding_en,
         "riding_fr": organisation.riding_fr,
-        "members-TOTAL_FORMS": "3",
-        "members-INITIAL_FORMS": "2",
+        "members-TOTAL_FORMS": str(len(members) + (1 if new_account else 0)),
+        "members-INITIAL_FORMS": str(len(members)),
         "members-MIN_NUM_FORMS": "0",
         "members-MAX_NUM_FORMS": "1000",
         "invitations-TOTAL_FORMS": "0",
@@ -112,30 +109,69 @@ def test_the_admin_page_of_an_office_shows_its_members_and_adds_one_with_an_audi
         "invitations-MIN_NUM_FORMS": "0",
         "invitations-MAX_NUM_FORMS": "1000",
     }
-    for index, member in enumerate(OrganisationMember.objects.filter(organisation=organisation).order_by("account")):
+    for index, member in enumerate(members):
         form.update(
             {
                 f"members-{index}-id": member.pk,
                 f"members-{index}-organisation": organisation.pk,
                 f"members-{index}-account": member.account_id,
-                f"members-{index}-role": member.role,
+                f"members-{index}-role": roles.get(member.pk, member.role),
                 f"members-{index}-licence_number": "",
             }
         )
-    form.update(
-        {
-            "members-2-organisation": organisation.pk,
-            "members-2-account": newcomer.pk,
-            "members-2-role": "caseworker",
-            "members-2-licence_number": "",
-        }
-    )
+    if new_account is not None:
+        index = len(members)
+        form.update(
+            {
+                f"members-{index}-organisation": organisation.pk,
+                f"members-{index}-account": new_account.pk,
+                f"members-{index}-role": "caseworker",
+                f"members-{index}-licence_number": "",
+            }
+        )
+    return form
 
-    response = admin_client.post(url, form)
+
+def test_the_admin_page_of_an_office_shows_its_members_and_adds_one_with_an_audit(admin_client, office):
+    organisation, manager, _caseworker = office
+    url = reverse("admin:applications_organisation_change", args=[organisation.pk])
+    assert manager.account.email in admin_client.get(url).text
+    newcomer = UserFactory(email="newcomer@parl.gc.ca")
+
+    response = admin_client.post(url, admin_member_form(organisation, new_account=newcomer))
 
     assert response.status_code == 302, response.text[:3000]
     assert OrganisationMember.objects.filter(organisation=organisation, account=newcomer, removed_at=None).exists()
     assert AuditEvent.objects.filter(action=AuditAction.MEMBER_ADDED, subject_id=str(organisation.pk)).exists()
+
+
+def test_the_admin_refuses_an_outside_address_for_a_parliamentary_office(admin_client, office):
+    organisation = office[0]
+    url = reverse("admin:applications_organisation_change", args=[organisation.pk])
+    outsider = UserFactory(email="someone@gmail.com")
+    response = admin_client.post(url, admin_member_form(organisation, new_account=outsider))
+    assert response.status_code == 200
+    assert "parliamentary email address" in response.text
+    assert not OrganisationMember.objects.filter(account=outsider).exists()
+
+
+def test_the_admin_promotes_a_caseworker_with_an_audit_but_keeps_a_manager(admin_client, office):
+    organisation, manager, caseworker = office
+    url = reverse("admin:applications_organisation_change", args=[organisation.pk])
+
+    response = admin_client.post(url, admin_member_form(organisation, roles={caseworker.pk: "manager"}))
+
+    assert response.status_code == 302
+    caseworker.refresh_from_db()
+    assert caseworker.role == "manager"
+    event = AuditEvent.objects.get(action=AuditAction.MEMBER_ADDED)
+    assert event.extra["role"] == "manager" and event.extra["previous_role"] == "caseworker"
+
+    demote_all = admin_member_form(organisation, roles={caseworker.pk: "caseworker", manager.pk: "caseworker"})
+    response = admin_client.post(url, demote_all)
+    assert response.status_code == 200
+    assert "needs an office manager" in response.text
+    assert OrganisationMember.objects.filter(organisation=organisation, role="manager").count() == 2
 
 
 def test_the_admin_removes_a_member_but_never_the_last_manager(admin_client, office):
