@@ -76,8 +76,8 @@ class MemberInline(admin.TabularInline):
 
 class InvitationInline(ReadOnlyInline):
     model = MemberInvitation
-    fields = ["email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "withdrawn_at"]
-    readonly_fields = fields
+    fields = ("email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "withdrawn_at")
+    readonly_fields = ("email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "withdrawn_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("invited_by")
@@ -113,7 +113,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("members"), ordering="active_member_count")
     def active_members(self, organisation: Organisation) -> int:
-        return organisation.active_member_count
+        return getattr(organisation, "active_member_count", 0)
 
     @admin.action(description=_("Verify the selected organisations"))
     def verify_selected(self, request, queryset):
