@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from applications.access import Basis, Need, application_for_viewer, applications_for_viewer
 from applications.forms import LinkApplicationForm
+from applications.models import Application
 from applications.services import LinkResult, application_link, application_unlink
 from core.http import client_ip
 from enquiries.selectors import case_timeline_extras
@@ -27,18 +28,38 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/list.html", {"rows": rows})
 
 
+def _viewer_may(application: Application) -> dict[str, bool]:
+    """What the page may show or offer, from the needs the gate found for this viewer.
+
+    A grantee sees only what the client's grant allows; actions taken in the client's
+    name need ACT_ON_BEHALF, which staff never have.
+    """
+    needs = application.viewer_needs
+    return {
+        "owner": application.viewer_basis is Basis.OWNER,
+        "grantee": application.viewer_basis is Basis.GRANTEE,
+        "decision": Need.DECISION in needs,
+        "notes": Need.OFFICER_NOTES in needs,
+        "act": Need.ACT_ON_BEHALF in needs,
+    }
+
+
 @login_required
 def application_detail(request: HttpRequest, number: str) -> HttpResponse:
     application = application_for_viewer(viewer=request.user, number=number, request=request)
+    may = _viewer_may(application)
     stages = stages_for_application(application=application)
+    # The documents and enquiries the client sent are their own correspondence: not for grantees.
+    extras = [] if may["grantee"] else case_timeline_extras(application=application)
     context = {
         "application": application,
+        "may": may,
         "client_status": client_status_for(application=application),
         "stages": stages,
         "waiting_on_you": [row for row in stages if row.waiting_on_client],
         # Status events, documents sent and enquiries, newest first (each has occurred_at).
         "events": sorted(
-            chain(timeline_for_application(application=application), case_timeline_extras(application=application)),
+            chain(timeline_for_application(application=application), extras),
             key=attrgetter("occurred_at"),
             reverse=True,
         ),
@@ -54,7 +75,8 @@ def application_decision(request: HttpRequest, number: str) -> HttpResponse:
     summary = decision_summary_for_application(application=application)
     if summary is None:
         raise Http404
-    return render(request, "applications/decision.html", {"application": application, "summary": summary})
+    context = {"application": application, "summary": summary, "may": _viewer_may(application)}
+    return render(request, "applications/decision.html", context)
 
 
 @login_required

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DelegationsConfig(AppConfig):
     name = "delegations"
     verbose_name = _("Delegated access")
+
+    def ready(self) -> None:
+        from delegations import role_receivers  # noqa: F401

@@ -1,1 +1,3 @@
 """The delegations app's models, declared in one module per capability."""
+
+from delegations.org_models import MemberInvitation  # noqa: F401

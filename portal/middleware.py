@@ -1,5 +1,5 @@
 """Cross-cutting request handling: idle sign-out without a write per page, private caching for
-signed-in answers, and two-step verification for every staff account."""
+signed-in answers, and two-step verification for every staff account and organisation member."""
 
 import time
 from urllib.parse import urlencode
@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from core.second_step import has_second_step, signed_in_with_second_step
+from delegations.selectors import delegate_roles_for
 
 REFRESHED_AT_KEY = "_idle_refreshed_at"
 
@@ -66,12 +67,15 @@ SECOND_STEP_EXEMPT_NAMES = {"set_language", "healthz"}
 
 
 class StaffSecondStepMiddleware:
-    """Staff accounts (administrators, agents, every role that reads other people's files) must have
-    signed in with two-step verification; applicants choose for themselves.
+    """Staff accounts (administrators, agents, every role that reads other people's files) and every
+    active member of an organisation (an MP's office, a firm) must have signed in with two-step
+    verification; applicants choose for themselves.
 
-    A staff member whose session did not use a second step is sent to set one up (when they
-    have none) or to confirm with a code (when they have one), then back where they were.
-    The upstream API is not concerned: it takes service tokens, never sessions.
+    Whoever it concerns and whose session did not use a second step is sent to set one up (when
+    they have none) or to confirm with a code (when they have one), then back where they were.
+    Membership is read from a cache (delegations.selectors.delegate_roles_for), so other people's
+    pages pay no query for it. The upstream API is not concerned: it takes service tokens, never
+    sessions.
     """
 
     def __init__(self, get_response):
@@ -82,18 +86,30 @@ class StaffSecondStepMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.is_staff:
+        if user is None or not user.is_authenticated:
             return None
         match = request.resolver_match
         name = (match.url_name or "") if match else ""
         if name.startswith(SECOND_STEP_EXEMPT_PREFIXES) or name in SECOND_STEP_EXEMPT_NAMES:
             return None
-        if request.path.startswith("/api/") or signed_in_with_second_step(request):
+        if request.path.startswith("/api/"):
+            return None
+        if not user.is_staff and not delegate_roles_for(account=user).member:
+            return None
+        if signed_in_with_second_step(request):
             return None
         if not has_second_step(user):
-            messages.warning(
-                request,
-                _("Staff accounts must use two-step verification. Set it up now to continue."),
-            )
+            if user.is_staff:
+                messages.warning(
+                    request, _("Staff accounts must use two-step verification. Set it up now to continue.")
+                )
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "Members of an organisation must use two-step verification, because they see other "
+                        "people's files. Set it up now to continue."
+                    ),
+                )
             return redirect(reverse("mfa_activate_totp"))
         return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")

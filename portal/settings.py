@@ -144,6 +144,7 @@ TEMPLATES = [
                 "portal.context_processors.language_switch",
                 "notifications.context_processors.unread_notifications",
                 "enquiries.context_processors.agent_workspace",
+                "delegations.context_processors.delegate_menu",
             ],
         },
     },
@@ -290,6 +291,15 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Case status portal"
+# Members of a parliamentary office sign in with an address in one of these domains (exact match,
+# lower case): by default the House of Commons' and the Senate's.
+PARLIAMENTARY_EMAIL_DOMAINS = [
+    domain.strip().lower()
+    for domain in env.list("PARLIAMENTARY_EMAIL_DOMAINS", default=["parl.gc.ca", "sen.parl.gc.ca"])
+    if domain.strip()
+]
+if not PARLIAMENTARY_EMAIL_DOMAINS:
+    raise ImproperlyConfigured("PARLIAMENTARY_EMAIL_DOMAINS is set but names no domain.")
 
 # Sessions end after 30 idle minutes: activity pushes the expiry forward, at most
 # once a minute (portal.middleware.IdleSessionRefreshMiddleware).

@@ -30,5 +30,7 @@ urlpatterns += i18n_patterns(
     path("agents/", include("enquiries.urls.agents")),
     path("service-performance/", include("enquiries.urls.performance")),
     path("survey/", include("enquiries.urls.survey")),
+    path("delegate/", include("delegations.urls.grantee")),
+    path("parliamentary-offices/", include("delegations.urls.directory")),
     path("admin/", admin.site.urls),
 )

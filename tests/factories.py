@@ -216,8 +216,11 @@ def sign_in_with_second_step(client, user) -> None:
 
 
 def sign_in(client, user) -> None:
-    """Sign in as a person would: staff with their second step (which staff pages require), others with a password."""
-    if user.is_staff:
+    """Sign in as a person would: staff and organisation members with their second step (which their pages
+    require), others with a password."""
+    from applications.models import OrganisationMember
+
+    if user.is_staff or OrganisationMember.objects.filter(account=user, removed_at=None).exists():
         sign_in_with_second_step(client, user)
     else:
         client.force_login(user)

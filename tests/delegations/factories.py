@@ -72,3 +72,22 @@ def person_grant(*, application, account, **fields) -> Grant:
     fields.setdefault("kind", Grant.Kind.DESIGNATED)
     fields.setdefault("expires_at", None)
     return GrantFactory(application=application, organisation=None, grantee_account=account, **fields)
+
+
+class ManagerFactory(MemberFactory):
+    """An office manager of a (new, verified) MP's office."""
+
+    account = factory.SubFactory(UserFactory, email=factory.Sequence(lambda n: f"manager{n}@parl.gc.ca"))
+    role = OrganisationMember.Role.MANAGER
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation to join an organisation as a caseworker."""
+
+    class Meta:
+        model = "delegations.MemberInvitation"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@parl.gc.ca")
+    role = OrganisationMember.Role.CASEWORKER
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))

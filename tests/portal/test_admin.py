@@ -142,7 +142,16 @@ def one_of_everything(applicant, applicant_application):
         basis="staff",
     )
     enquiries_one_of_everything(applicant=applicant, application=applicant_application)
+    delegations_one_of_everything()
     return applicant_application
+
+
+def delegations_one_of_everything() -> None:
+    """Issue 11: an MP's office with a manager and an open invitation."""
+    from tests.delegations.factories import InvitationFactory, ManagerFactory
+
+    manager = ManagerFactory()
+    InvitationFactory(organisation=manager.organisation, invited_by=manager.account)
 
 
 def enquiries_one_of_everything(*, applicant, application) -> None:
@@ -228,6 +237,8 @@ def test_only_the_expected_models_are_closed_to_adding(admin_user, rf):
         "enquiries.surveyresponse",
         "enquiries.servicesnapshot",
         "applications.linkattempt",
+        # Issue 11: members join by invitation or on their organisation's page.
+        "applications.organisationmember",
         "applications.linklock",
         "notifications.notification",
         "processing_times.processingtimesnapshot",
