@@ -49,8 +49,8 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
     application = application_for_viewer(viewer=request.user, number=number, request=request)
     may = _viewer_may(application)
     stages = stages_for_application(application=application)
-    # The documents and enquiries the client sent are their own correspondence: not for grantees.
-    extras = [] if may["grantee"] else case_timeline_extras(application=application)
+    # For a grantee, only the enquiries sent for the client under a grant (the selector decides).
+    extras = case_timeline_extras(application=application)
     context = {
         "application": application,
         "may": may,

@@ -210,8 +210,12 @@ def case_timeline_extras(*, application: Application) -> list[TimelineEntry]:
 
     The documents the client sent (grouped per submission) and their enquiries about
     the file. For the page already gated by applications.access: no further check here.
+    A grantee gets only the enquiries sent for the client under a grant: the client's own
+    documents and conversations are their correspondence.
     """
-    entries = _documents_sent(application=application) + _enquiry_events(application=application)
+    entries = _enquiry_events(application=application)
+    if getattr(application, "viewer_basis", None) is not Basis.GRANTEE:
+        entries += _documents_sent(application=application)
     return sorted(entries, key=lambda entry: entry.occurred_at, reverse=True)
 
 
