@@ -1,1 +1,3 @@
 """The delegations app's models, declared in one module per capability."""
+
+from delegations.liaison_models import Appointment, Availability  # noqa: F401
