@@ -29,5 +29,6 @@ urlpatterns += i18n_patterns(
     path("agents/", include("enquiries.urls.agents")),
     path("service-performance/", include("enquiries.urls.performance")),
     path("survey/", include("enquiries.urls.survey")),
+    path("liaison/", include("delegations.urls.liaison")),
     path("admin/", admin.site.urls),
 )
