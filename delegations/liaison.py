@@ -50,13 +50,13 @@ MAX_AVAILABILITY = datetime.timedelta(hours=12)
 MAX_SLOT_WINDOW = datetime.timedelta(days=31)
 # The zones offered to both sides, west to east; a person's choice is kept in their session.
 ZONES = (
-    ("America/Vancouver", gettext_lazy("Pacific")),
-    ("America/Edmonton", gettext_lazy("Mountain")),
-    ("America/Regina", gettext_lazy("Saskatchewan")),
-    ("America/Winnipeg", gettext_lazy("Central")),
-    ("America/Toronto", gettext_lazy("Eastern")),
-    ("America/Halifax", gettext_lazy("Atlantic")),
-    ("America/St_Johns", gettext_lazy("Newfoundland")),
+    ("America/Vancouver", gettext_lazy("Pacific time")),
+    ("America/Edmonton", gettext_lazy("Mountain time")),
+    ("America/Regina", gettext_lazy("Saskatchewan time")),
+    ("America/Winnipeg", gettext_lazy("Central time")),
+    ("America/Toronto", gettext_lazy("Eastern time")),
+    ("America/Halifax", gettext_lazy("Atlantic time")),
+    ("America/St_Johns", gettext_lazy("Newfoundland time")),
 )
 REMINDERS = {"24h": datetime.timedelta(hours=24), "1h": datetime.timedelta(hours=1)}
 
@@ -537,14 +537,14 @@ def _audit(
 def when_label(*, moment: datetime.datetime, zone: str) -> str:
     """A date and time in `zone`, in the active language, with the zone named."""
     local = timezone.localtime(moment, zoneinfo.ZoneInfo(zone))
-    return _("%(when)s (%(zone)s time)") % {
+    return _("%(when)s (%(zone)s)") % {
         "when": formats.date_format(local, "DATETIME_FORMAT"),
         "zone": zone_label(zone),
     }
 
 
 def zone_label(zone: str) -> str:
-    """The zone's everyday name ("Eastern"), or its identifier when it is not one of ours."""
+    """The zone's everyday name ("Eastern time"), or its identifier when it is not one of ours."""
     name = dict(ZONES).get(zone)
     return str(name) if name else zone
 
