@@ -65,8 +65,8 @@ class Availability(models.Model):
         on_delete=models.CASCADE,
         related_name="liaison_availability",
     )
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(_("available from"))
+    ends_at = models.DateTimeField(_("available until"))
     # The zone the officer entered the range in, and in which they read it back.
     time_zone = models.CharField(_("time zone"), max_length=40, default=settings.TIME_ZONE)
     takes_15 = models.BooleanField(_("15 minutes"), default=False)

@@ -56,8 +56,8 @@ class Migration(migrations.Migration):
             name='Availability',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='from')),
-                ('ends_at', models.DateTimeField(verbose_name='until')),
+                ('starts_at', models.DateTimeField(verbose_name='available from')),
+                ('ends_at', models.DateTimeField(verbose_name='available until')),
                 ('time_zone', models.CharField(default='America/Toronto', max_length=40, verbose_name='time zone')),
                 ('takes_15', models.BooleanField(default=False, verbose_name='15 minutes')),
                 ('takes_30', models.BooleanField(default=True, verbose_name='30 minutes')),

@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -119,8 +119,8 @@ def _slot_label(slot: Slot, *, zone: str, officers: dict[int, str]) -> str:
     local = timezone.localtime(slot.starts_at, zoneinfo.ZoneInfo(zone))
     finish = timezone.localtime(slot.ends_at, zoneinfo.ZoneInfo(zone))
     return _("%(start)s to %(end)s, with %(officer)s") % {
-        "start": local.strftime("%H:%M"),
-        "end": finish.strftime("%H:%M"),
+        "start": formats.time_format(local, "TIME_FORMAT"),
+        "end": formats.time_format(finish, "TIME_FORMAT"),
         "officer": officers.get(slot.officer_id, ""),
     }
 
@@ -432,7 +432,7 @@ def availability(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "from": when_label(moment=item.starts_at, zone=zone),
-            "until": timezone.localtime(item.ends_at, zoneinfo.ZoneInfo(zone)).strftime("%H:%M"),
+            "until": formats.time_format(timezone.localtime(item.ends_at, zoneinfo.ZoneInfo(zone)), "TIME_FORMAT"),
             "lengths": item.lengths,
         }
         for item in ranges

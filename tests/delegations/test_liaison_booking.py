@@ -314,7 +314,7 @@ class TestMessages:
         assert "7 h 00" in to_office.message_fr and application.number in to_office.message_fr
         if french_catalogue_has("Pacific time"):
             assert "heure du Pacifique" in to_office.message_fr
-            assert "heure de l’Est" in to_officer.message_fr
+            assert "heure de l'Est" in to_officer.message_fr
             assert to_office.message_fr.startswith("Rendez-vous de liaison")
         assert to_office.application_id == application.pk and to_officer.application_id is None
         assert to_office.link_path == f"liaison/appointments/{appointment.pk}/"
