@@ -183,12 +183,14 @@ def slots_open(
     end = min(end, start + MAX_SLOT_WINDOW)
     start = max(start, now)
     step = datetime.timedelta(minutes=length)
-    ranges = Availability.objects.filter(
+    offered = Availability.objects.filter(
         starts_at__lt=end, ends_at__gt=start, officer__is_active=True, officer__groups__name=LIAISON_GROUP
     ).filter(**{f"takes_{length}": True})
     if officer is not None:
-        ranges = ranges.filter(officer=officer)
-    ranges = list(ranges.order_by("starts_at").values_list("officer_id", "starts_at", "ends_at"))
+        offered = offered.filter(officer=officer)
+    ranges: list[tuple[int, datetime.datetime, datetime.datetime]] = list(
+        offered.order_by("starts_at").values_list("officer_id", "starts_at", "ends_at")
+    )
     if not ranges:
         return []
     busy: dict[int, list[tuple[datetime.datetime, datetime.datetime]]] = {}
@@ -221,7 +223,11 @@ def _offered(*, officer, starts_at: datetime.datetime, length: int) -> bool:
 
 
 def _serialise_writers_on_sqlite(*, officer) -> None:
-    """SQLite has no exclusion constraint: take its one write lock before checking for an overlap."""
+    """SQLite has no exclusion constraint: take its one write lock before checking for an overlap.
+
+    Called first in the transaction: a SQLite transaction that has read and then wants to write
+    while another holds the lock fails at once instead of waiting.
+    """
     if connection.vendor != "postgresql":
         get_user_model().objects.filter(pk=officer.pk).update(is_active=F("is_active"))
 
@@ -255,7 +261,6 @@ def _insert(
     if not _offered(officer=officer, starts_at=starts_at, length=length):
         raise LiaisonRefused(_("The officer does not offer this time. Choose one of the times shown."))
     ends_at = starts_at + datetime.timedelta(minutes=length)
-    _serialise_writers_on_sqlite(officer=officer)
     if _busy(officer_ids=[officer.pk], start=starts_at, end=ends_at).exists():
         raise SlotTaken(_("This time was just taken. Choose another."))
     try:
@@ -330,9 +335,12 @@ def appointment_book(
     """
     now = now or timezone.now()
     application = application_for_booking(member=member, number=number, request=request)
-    organisation = application.viewer_grant.organisation
+    organisation = application.viewer_grant.organisation if application.viewer_grant else None
+    if organisation is None:  # application_for_booking made sure of it
+        raise Http404
     office_zone = time_zone if time_zone and zone_valid(time_zone) else _default_zone()
     with transaction.atomic():
+        _serialise_writers_on_sqlite(officer=officer)
         appointment = _insert(
             officer=officer,
             organisation=organisation,
@@ -422,6 +430,7 @@ def appointment_reschedule(
     cancelled and a new one, pointing back to it, is booked, in one transaction."""
     now = now or timezone.now()
     with transaction.atomic():
+        _serialise_writers_on_sqlite(officer=appointment.officer)
         old = appointment_cancel(appointment=appointment, actor=actor, reason=reason, request=request, event="moved")
         new = _insert(
             officer=old.officer,

@@ -2,6 +2,7 @@
 
 import datetime
 import zoneinfo
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -45,9 +46,10 @@ def slot_parse(value: str) -> tuple[int, datetime.datetime] | None:
     officer, _sep, starts = value.partition("|")
     try:
         moment = datetime.datetime.fromisoformat(starts)
-        return int(officer), moment if moment.tzinfo else None
+        officer_id = int(officer)
     except ValueError:
         return None
+    return (officer_id, moment) if moment.tzinfo else None
 
 
 class ZoneForm(forms.Form):
@@ -90,8 +92,11 @@ class SlotSearchForm(forms.Form):
 
     def __init__(self, *args, numbers: list[str], officers: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["application"].choices = [(number, number) for number in numbers]
-        self.fields["officer"].choices = [("", _("Any officer")), *((str(pk), name) for pk, name in officers)]
+        cast(forms.ChoiceField, self.fields["application"]).choices = [(number, number) for number in numbers]
+        cast(forms.ChoiceField, self.fields["officer"]).choices = [
+            ("", _("Any officer")),
+            *((str(pk), name) for pk, name in officers),
+        ]
 
 
 class BookForm(forms.Form):
@@ -113,7 +118,7 @@ class BookForm(forms.Form):
 
     def __init__(self, *args, slot_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = slot_choices
+        cast(forms.ChoiceField, self.fields["slot"]).choices = slot_choices
 
 
 class ReasonForm(forms.Form):
@@ -134,7 +139,7 @@ class RescheduleForm(ReasonForm):
 
     def __init__(self, *args, slot_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = slot_choices
+        cast(forms.ChoiceField, self.fields["slot"]).choices = slot_choices
 
 
 class DayForm(forms.Form):

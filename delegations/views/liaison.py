@@ -304,7 +304,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def calendar(request: HttpRequest, pk: int) -> HttpResponse:
     appointment, _side = appointment_for_viewer(viewer=request.user, pk=pk, request=request)
-    body = appointment_calendar(appointment=appointment, attendee_email=request.user.email, language=active_language())
+    body = appointment_calendar(
+        appointment=appointment, attendee_email=str(getattr(request.user, "email", "")), language=active_language()
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="liaison-appointment-{appointment.pk}.ics"'
     return response
@@ -428,7 +430,9 @@ def availability(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your availability is published."))
                 return redirect("liaison:availability")
         status = 400
-    ranges = Availability.objects.filter(officer=request.user, ends_at__gte=timezone.now()).order_by("starts_at")[:100]
+    ranges = Availability.objects.filter(officer_id=request.user.pk, ends_at__gte=timezone.now()).order_by("starts_at")[
+        :100
+    ]
     rows = [
         {
             "from": when_label(moment=item.starts_at, zone=zone),
