@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from applications.models import Application, Grant
 from core.models import AuditAction, AuditEvent
+from delegations import liaison
 from delegations.liaison import (
     LiaisonRefused,
     SlotTaken,
@@ -232,6 +233,19 @@ class TestNoDoubleBooking:
             state=Appointment.State.CANCELLED,
             cancelled_at=timezone.now(),
         )
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="the exclusion constraint is PostgreSQL's")
+    def test_when_a_race_passes_the_check_the_constraint_answers_and_the_member_is_told(
+        self, office, officer, monkeypatch
+    ):
+        caseworker, _member, application, _grant = office
+        book(caseworker, application, officer, hour=10)
+        # As if a concurrent booking committed between the overlap check and the insert.
+        monkeypatch.setattr(liaison, "_busy", lambda **kwargs: Appointment.objects.none())
+        with pytest.raises(SlotTaken, match="just taken") as refused:
+            book(caseworker, application, officer, hour=10, minute=15)
+        assert isinstance(refused.value.__cause__, IntegrityError)
+        assert Appointment.objects.count() == 1
 
 
 class TestChanges:
