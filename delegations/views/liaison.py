@@ -134,7 +134,7 @@ def _day_bounds(day: datetime.date, zone: str, days: int = 1) -> tuple[datetime.
 @require_POST
 def zone_choose(request: HttpRequest) -> HttpResponse:
     """Remember the zone the viewer reads times in, then go back to the page they were on."""
-    form = ZoneForm(request.POST)
+    form = ZoneForm(request.POST, prefix="zone")
     if form.is_valid():
         request.session[ZONE_SESSION_KEY] = form.cleaned_data["time_zone"]
     back = request.POST.get("next", "")
@@ -148,7 +148,7 @@ def _context(request: HttpRequest, **extra) -> dict:
     return {
         "zone": zone,
         "zone_name": zone_label(zone),
-        "zone_form": ZoneForm(initial={"time_zone": zone}),
+        "zone_form": ZoneForm(prefix="zone", initial={"time_zone": zone}),
         "next_path": request.get_full_path(),
         **extra,
     }

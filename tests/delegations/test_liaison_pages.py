@@ -178,7 +178,7 @@ class TestBooking:
 
     def test_times_are_shown_in_the_zone_the_viewer_chooses(self, client, caseworker, appointment):
         sign_in_with_second_step(client, caseworker)
-        response = client.post(url("zone"), {"time_zone": "America/Vancouver", "next": url("office")})
+        response = client.post(url("zone"), {"zone-time_zone": "America/Vancouver", "next": url("office")})
         assert response.status_code == 302 and response["Location"] == url("office")
         body = client.get(url("office")).content.decode()
         assert "7:00 a.m. (Pacific time)" in body
@@ -186,7 +186,7 @@ class TestBooking:
 
     def test_the_zone_form_never_sends_people_elsewhere(self, client, caseworker):
         sign_in_with_second_step(client, caseworker)
-        response = client.post(url("zone"), {"time_zone": "America/Toronto", "next": "https://evil.example/"})
+        response = client.post(url("zone"), {"zone-time_zone": "America/Toronto", "next": "https://evil.example/"})
         assert response["Location"] == url("office")
 
 
