@@ -684,7 +684,9 @@ def appointments_for_office(*, member) -> QuerySet[Appointment]:
 def appointments_for_officer(*, officer) -> QuerySet[Appointment]:
     if not is_liaison_officer(officer):
         return Appointment.objects.none()
-    return Appointment.objects.filter(officer=officer).select_related("organisation", "application", "booked_by")
+    return Appointment.objects.filter(officer=officer).select_related(
+        "officer", "organisation", "application", "booked_by"
+    )
 
 
 def appointment_for_viewer(*, viewer, pk: int, request: HttpRequest | None = None) -> tuple[Appointment, str]:

@@ -362,3 +362,26 @@ class TestAvailability:
                 availability_publish(
                     officer=officer, starts_at=starts, ends_at=ends, lengths=lengths, time_zone="America/Toronto"
                 )
+
+
+class TestEmails:
+    def test_the_email_quotes_the_news_and_links_to_the_appointment_page_in_its_language(self, office, officer):
+        from notifications.content import message_render
+        from notifications.models import Channel
+
+        caseworker, _member, application, _grant = office
+        caseworker.preferred_language = "fr"
+        caseworker.save(update_fields=["preferred_language"])
+        appointment = book(caseworker, application, officer)
+        to_office = Notification.objects.get(
+            recipient=caseworker, channel=Channel.EMAIL, dedupe_key__endswith=":booked"
+        )
+        to_officer = Notification.objects.get(recipient=officer, channel=Channel.EMAIL, dedupe_key__endswith=":booked")
+
+        office_email = message_render(notification=to_office)
+        assert f"/fr/liaison/appointments/{appointment.pk}/" in office_email.body
+        assert to_office.message_fr in office_email.body
+        officer_email = message_render(notification=to_officer)
+        assert f"/en/liaison/appointments/{appointment.pk}/" in officer_email.body
+        assert "The calendar file is on the appointment page." in officer_email.body
+        assert application.number in officer_email.subject

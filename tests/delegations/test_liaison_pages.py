@@ -337,3 +337,39 @@ class TestAdmin:
         assert response.status_code == 403
         appointment.refresh_from_db()
         assert appointment.state == Appointment.State.BOOKED
+
+
+class TestQueryCounts:
+    def test_the_office_list_and_the_officer_day_cost_the_same_for_2_or_8_appointments(
+        self, client, caseworker, application, officer
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def add(hours):
+            for hour in hours:
+                appointment_book(
+                    member=caseworker,
+                    number=application.number,
+                    officer=officer,
+                    starts_at=tomorrow_at(9) + datetime.timedelta(minutes=20 * hour),
+                    length=15,
+                    topic="status",
+                )
+
+        def cost(path, query=None):
+            client.get(path, query or {})  # the first page after signing in also refreshes the session
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path, query or {}).status_code == 200
+            return len(queries)
+
+        day = {"day": tomorrow_at(0).date().isoformat()}
+        add(range(2))
+        sign_in_with_second_step(client, caseworker)
+        office_two = cost(url("office"))
+        sign_in_with_second_step(client, officer)
+        officer_two = cost(url("officer_day"), day)
+        add(range(2, 8))
+        assert cost(url("officer_day"), day) == officer_two
+        sign_in_with_second_step(client, caseworker)
+        assert cost(url("office")) == office_two
