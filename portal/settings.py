@@ -252,6 +252,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enquiries.tasks.enquiries_unconfirmed_delete",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Liaison appointments: the reminders 24 hours and 1 hour before, each sent once.
+    "liaison-reminders": {
+        "task": "delegations.tasks.liaison_reminders_send",
+        "schedule": 300.0,
+    },
     # The public service dashboard's figures, after the processing-times job.
     "service-performance-nightly": {
         "task": "enquiries.tasks.service_performance_nightly",

@@ -32,5 +32,6 @@ urlpatterns += i18n_patterns(
     path("survey/", include("enquiries.urls.survey")),
     path("delegate/", include("delegations.urls.grantee")),
     path("parliamentary-offices/", include("delegations.urls.directory")),
+    path("liaison/", include("delegations.urls.liaison")),
     path("admin/", admin.site.urls),
 )

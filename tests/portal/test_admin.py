@@ -143,6 +143,7 @@ def one_of_everything(applicant, applicant_application):
     )
     enquiries_one_of_everything(applicant=applicant, application=applicant_application)
     delegations_one_of_everything()
+    liaison_one_of_everything(application=applicant_application)
     return applicant_application
 
 
@@ -152,6 +153,26 @@ def delegations_one_of_everything() -> None:
 
     manager = ManagerFactory()
     InvitationFactory(organisation=manager.organisation, invited_by=manager.account)
+
+
+def liaison_one_of_everything(*, application) -> None:
+    """Issue 11: a liaison officer's availability and an appointment booked in it."""
+    from delegations.liaison_models import Appointment
+    from tests.delegations.liaison_support import liaison_officer, office_with_case, publish, tomorrow_at
+
+    officer = liaison_officer(email="liaison.admin@example.com")
+    publish(officer, start=tomorrow_at(9))
+    caseworker, member, _other, _grant = office_with_case()
+    Appointment.objects.create(
+        officer=officer,
+        organisation=member.organisation,
+        booked_by=caseworker,
+        application=application,
+        topic=Appointment.Topic.STATUS,
+        starts_at=tomorrow_at(10),
+        ends_at=tomorrow_at(10, 30),
+        length_minutes=30,
+    )
 
 
 def enquiries_one_of_everything(*, applicant, application) -> None:
@@ -236,6 +257,8 @@ def test_only_the_expected_models_are_closed_to_adding(admin_user, rf):
         "enquiries.deflection",
         "enquiries.surveyresponse",
         "enquiries.servicesnapshot",
+        # Issue 11: liaison appointments are booked, moved and cancelled through their service.
+        "delegations.appointment",
         "applications.linkattempt",
         # Issue 11: members join by invitation or on their organisation's page.
         "applications.organisationmember",
