@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class DelegationsConfig(AppConfig):
     name = "delegations"
     verbose_name = _("Delegated access")
+
+    def ready(self) -> None:
+        from applications.signals import grant_first_used
+        from delegations import receivers
+
+        grant_first_used.connect(
+            receivers.grant_first_used_tell_client, dispatch_uid="delegations.grant_first_used_tell_client"
+        )
