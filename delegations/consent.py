@@ -58,6 +58,14 @@ def client_name(client: Client) -> str:
     return " ".join(part for part in (client.given_names, client.family_name) if part).strip()
 
 
+def person_short_name(account) -> str:
+    """ "A. Tremblay" from an account's names, or its email when it has none."""
+    first, last = (account.first_name or "").strip(), (account.last_name or "").strip()
+    if last:
+        return f"{first[0]}. {last}" if first else last
+    return first or account.email
+
+
 def signed_name_problem(*, client: Client, signed_name: str) -> str | None:
     """Why the typed name cannot stand as the client's signature, or None.
 
@@ -606,9 +614,11 @@ def grant_request_answer(
 ) -> Grant:
     """The client answers a request: accept it as asked or narrower (signing the consent), or refuse it."""
     grant = grant_for_client(account=account, grant_id=grant_id)
-    grant = Grant.objects.select_for_update(of=("self",)).select_related(
-        "client__account", "application", "organisation", "grantee_account"
-    ).get(pk=grant.pk)
+    grant = (
+        Grant.objects.select_for_update(of=("self",))
+        .select_related("client__account", "application", "organisation", "grantee_account")
+        .get(pk=grant.pk)
+    )
     if grant.state != Grant.State.REQUESTED:
         raise ValidationError(_("This request was already answered."))
     now = timezone.now()
@@ -727,9 +737,11 @@ def grant_narrow(
     Never more: widening needs a new consent. Raises ValidationError when asked to widen.
     """
     grant = grant_for_client(account=account, grant_id=grant_id)
-    grant = Grant.objects.select_for_update(of=("self",)).select_related(
-        "client__account", "application", "organisation", "grantee_account"
-    ).get(pk=grant.pk)
+    grant = (
+        Grant.objects.select_for_update(of=("self",))
+        .select_related("client__account", "application", "organisation", "grantee_account")
+        .get(pk=grant.pk)
+    )
     if grant.state not in (Grant.State.ACTIVE, Grant.State.INVITED):
         raise ValidationError(_("This access has already ended."))
     now = timezone.now()
@@ -802,7 +814,8 @@ def grant_revoke(*, actor, grant: Grant, basis: str = Basis.CLIENT, request: Htt
     client_tell(
         grant=grant,
         key="revoked",
-        wording=lambda: _("%(grantee)s can no longer see %(files)s.") % {"grantee": grant.grantee_label, "files": files()},
+        wording=lambda: _("%(grantee)s can no longer see %(files)s.")
+        % {"grantee": grant.grantee_label, "files": files()},
     )
     _tell_grantee(
         grant=grant,

@@ -81,9 +81,9 @@ def _what(scope: str) -> str:
 def consent_text(terms: ConsentTerms) -> str:
     """The consent in the active language, as a few short paragraphs separated by blank lines."""
     if terms.numbers:
-        files = (
-            _("my application %(numbers)s") if len(terms.numbers) == 1 else _("my applications %(numbers)s")
-        ) % {"numbers": ", ".join(terms.numbers)}
+        files = (_("my application %(numbers)s") if len(terms.numbers) == 1 else _("my applications %(numbers)s")) % {
+            "numbers": ", ".join(terms.numbers)
+        }
     else:
         files = _("all my applications, including those I submit later")
     paragraphs = [

@@ -5,7 +5,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.models import Grant, OrganisationMember
-from delegations.consent import client_tell
+from delegations.consent import client_tell, person_short_name
 
 
 def grant_first_used_tell_client(sender, *, grant: Grant, application, viewer, **kwargs) -> None:
@@ -24,18 +24,12 @@ def grant_first_used_tell_client(sender, *, grant: Grant, application, viewer, *
                 "organisation": grant.organisation.name,
             }
         given = timezone.localdate(grant.given_at) if grant.given_at else None
-        return _("%(who)s opened your application %(number)s for the first time under the access you gave on %(day)s.") % {
+        return _(
+            "%(who)s opened your application %(number)s for the first time under the access you gave on %(day)s."
+        ) % {
             "who": who,
             "number": application.number,
             "day": date_format(given, "DATE_FORMAT") if given else "",
         }
 
     client_tell(grant=grant, key="first_used", wording=wording, application_id=application.pk)
-
-
-def person_short_name(account) -> str:
-    """"A. Tremblay" from an account's names, or its email when it has none."""
-    first, last = (account.first_name or "").strip(), (account.last_name or "").strip()
-    if last:
-        return f"{first[0]}. {last}" if first else last
-    return first or account.email

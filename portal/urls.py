@@ -29,5 +29,7 @@ urlpatterns += i18n_patterns(
     path("agents/", include("enquiries.urls.agents")),
     path("service-performance/", include("enquiries.urls.performance")),
     path("survey/", include("enquiries.urls.survey")),
+    path("access/", include("delegations.urls.client")),
+    path("consent/", include("delegations.urls.consent")),
     path("admin/", admin.site.urls),
 )
