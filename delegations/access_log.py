@@ -9,8 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, Q
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,21 +30,23 @@ class LogEntry:
 
 
 def access_log_events(*, account):
-    """The audit events the client behind `account` may read: about their files, by anyone but them."""
-    numbers = Application.objects.filter(client__account=account, links__account=account).values("number")
-    grant_ids = Grant.objects.filter(client__account=account, application__isnull=True).values("pk")
-    about_files = Q(case_number__in=numbers) & ~Q(case_number="")
-    about_grants = Q(subject_type="grant", subject_id__in=_as_text(grant_ids))
-    return (
-        AuditEvent.objects.filter(about_files | about_grants)
-        .exclude(actor=account)
-        .select_related("actor")
-        .order_by("-occurred_at", "-id")
+    """The audit events the client behind `account` may read: about their files, by anyone but them.
+
+    The numbers and grant ids are read first (two small queries) so that the search of
+    the audit trail is by plain values, which its indexes on the application number and
+    on the subject serve.
+    """
+    numbers = list(
+        Application.objects.filter(client__account=account, links__account=account).values_list("number", flat=True)
     )
-
-
-def _as_text(grant_ids):
-    return grant_ids.annotate(text_id=Cast("pk", output_field=CharField())).values("text_id")
+    grant_ids = [
+        str(pk)
+        for pk in Grant.objects.filter(client__account=account, application__isnull=True).values_list("pk", flat=True)
+    ]
+    about = Q(case_number__in=numbers) & ~Q(case_number="") if numbers else Q(pk__in=[])
+    if grant_ids:
+        about |= Q(subject_type="grant", subject_id__in=grant_ids)
+    return AuditEvent.objects.filter(about).exclude(actor=account).select_related("actor").order_by("-occurred_at", "-id")
 
 
 def access_log_page(*, account, page_number, per_page: int = PER_PAGE) -> tuple[Page, list[LogEntry]]:
@@ -86,12 +87,13 @@ def _who(event: AuditEvent, roles: dict) -> str:
     if organisation:
         role = roles.get((event.actor_id, extra.get("organisation")))
         if role:
-            return _("%(role)s %(person)s, %(organisation)s") % {
+            # The closing comma sets the organisation apart in the sentence that follows.
+            return _("%(role)s %(person)s, %(organisation)s,") % {
                 "role": role,
                 "person": person,
                 "organisation": organisation,
             }
-        return _("%(person)s, %(organisation)s") % {"person": person, "organisation": organisation}
+        return _("%(person)s, %(organisation)s,") % {"person": person, "organisation": organisation}
     if event.basis == "grantee":
         return person
     return _("Someone")
@@ -156,6 +158,10 @@ def _entry(event: AuditEvent, roles: dict) -> LogEntry:
     else:
         sentence = _("%(who)s: %(what)s, on %(date)s at %(time)s.") % {
             **values,
+            "who": values["who"].rstrip(","),
             "what": AuditAction(action).label if action in AuditAction.values else action,
         }
+    if sentence.endswith(".."):
+        # A time such as "2:02 p.m." already ends the sentence.
+        sentence = sentence[:-1]
     return LogEntry(occurred_at=event.occurred_at, number=event.case_number, sentence=sentence)
