@@ -46,7 +46,9 @@ def access_log_events(*, account):
     about = Q(case_number__in=numbers) & ~Q(case_number="") if numbers else Q(pk__in=[])
     if grant_ids:
         about |= Q(subject_type="grant", subject_id__in=grant_ids)
-    return AuditEvent.objects.filter(about).exclude(actor=account).select_related("actor").order_by("-occurred_at", "-id")
+    return (
+        AuditEvent.objects.filter(about).exclude(actor=account).select_related("actor").order_by("-occurred_at", "-id")
+    )
 
 
 def access_log_page(*, account, page_number, per_page: int = PER_PAGE) -> tuple[Page, list[LogEntry]]:

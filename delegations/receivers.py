@@ -18,7 +18,7 @@ def grant_first_used_tell_client(sender, *, grant: Grant, application, viewer, *
     def wording() -> str:
         who = grant.grantee_label
         if member is not None:
-            who = _("%(role)s %(person)s, %(organisation)s") % {
+            who = _("%(role)s %(person)s, %(organisation)s,") % {
                 "role": member.get_role_display(),
                 "person": person_short_name(viewer),
                 "organisation": grant.organisation.name,

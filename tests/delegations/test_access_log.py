@@ -15,13 +15,8 @@ from applications.models import Grant
 from core.models import AuditAction, AuditEvent
 from delegations.access_log import access_log_page
 from delegations.consent import GranteeChoice, grant_give, grant_revoke_by_client
-from tests.delegations.consent_support import (  # noqa: F401 (fixtures)
-    SIGNATURE,
-    caseworker,
-    client_account,
-    files,
-    office,
-)
+from tests.delegations.consent_support import *  # noqa: F403 (its fixtures)
+from tests.delegations.consent_support import SIGNATURE
 from tests.delegations.factories import GrantFactory, person_grant
 from tests.factories import UserFactory, sign_in
 
@@ -85,7 +80,9 @@ def test_a_check_without_signing_in_is_shown(client_account, files):
     assert sentence.startswith(f"Someone checked the status of your application {files[0].number} without signing in")
 
 
-def test_the_clients_own_doings_and_other_files_are_left_out(client_account, files, office, other_application, staff_user):
+def test_the_clients_own_doings_and_other_files_are_left_out(
+    client_account, files, office, other_application, staff_user
+):
     grant_give(
         account=client_account,
         kind=Grant.Kind.PARLIAMENTARY,
@@ -101,7 +98,9 @@ def test_the_clients_own_doings_and_other_files_are_left_out(client_account, fil
 def test_a_request_and_an_all_files_grant_change_are_shown(client_account, files, office, caseworker, staff_user):
     from delegations.consent import Basis, grant_request, grant_revoke
 
-    grant_request(requester=caseworker, number=files[0].number, family_name="Gagnon-Lévesque", kind="", organisation=office)
+    grant_request(
+        requester=caseworker, number=files[0].number, family_name="Gagnon-Lévesque", kind="", organisation=office
+    )
     everything = GrantFactory(client=files[0].client, application=None, organisation=office)
     grant_revoke(actor=staff_user, grant=everything, basis=Basis.STAFF)
 

@@ -6,14 +6,8 @@ from django.urls import reverse
 from applications.access import application_for_viewer
 from notifications.models import Kind, Notification
 from tests.concurrency import in_parallel
-from tests.delegations.consent_support import (  # noqa: F401 (fixtures)
-    caseworker,
-    client_account,
-    files,
-    in_app,
-    office,
-    reload,
-)
+from tests.delegations.consent_support import *  # noqa: F403 (its fixtures)
+from tests.delegations.consent_support import in_app, reload
 from tests.delegations.factories import GrantFactory, MemberFactory
 from tests.factories import sign_in
 

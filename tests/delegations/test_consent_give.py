@@ -13,16 +13,8 @@ from core.dates import add_months
 from core.models import AuditAction, AuditEvent
 from delegations.consent import GranteeChoice, day_start, grant_give
 from notifications.models import Kind
-from tests.delegations.consent_support import (  # noqa: F401 (fixtures)
-    SIGNATURE,
-    caseworker,
-    client_account,
-    files,
-    firm,
-    in_app,
-    lawyer,
-    office,
-)
+from tests.delegations.consent_support import *  # noqa: F403 (its fixtures)
+from tests.delegations.consent_support import SIGNATURE, in_app
 from tests.factories import sign_in
 
 
@@ -178,7 +170,9 @@ def test_the_page_shows_the_consent_then_gives_access(client, client_account, fi
     assert "I, Marie Gagnon-Lévesque, allow" in preview.content.decode()
     assert not Grant.objects.exists()
 
-    done = client.post(url, choose(office, files[0].pk, scope="status", step="confirm", signed_name=SIGNATURE, confirm="on"))
+    done = client.post(
+        url, choose(office, files[0].pk, scope="status", step="confirm", signed_name=SIGNATURE, confirm="on")
+    )
     assert done.status_code == 302
     grant = Grant.objects.get()
     assert grant.consent_language == "en"

@@ -19,15 +19,8 @@ from delegations.consent import (
     grant_request_answer,
 )
 from notifications.models import Kind
-from tests.delegations.consent_support import (  # noqa: F401 (fixtures)
-    SIGNATURE,
-    caseworker,
-    client_account,
-    files,
-    in_app,
-    office,
-    reload,
-)
+from tests.delegations.consent_support import *  # noqa: F403 (its fixtures)
+from tests.delegations.consent_support import SIGNATURE, in_app, reload
 from tests.factories import UserFactory, sign_in
 
 
@@ -54,7 +47,9 @@ def test_an_office_asks_and_the_client_is_told(client_account, files, office, ca
 
 
 @pytest.mark.parametrize(("number", "family_name"), [("E999999999", "Gagnon-Lévesque"), (None, "Smith")])
-def test_a_mismatch_answers_the_same_and_creates_nothing(client_account, files, caseworker, office, number, family_name):
+def test_a_mismatch_answers_the_same_and_creates_nothing(
+    client_account, files, caseworker, office, number, family_name
+):
     answer = ask(caseworker, number or files[0].number, family_name=family_name, organisation=office)
     assert answer == RequestAnswer.SENT
     assert not Grant.objects.exists()
@@ -66,7 +61,9 @@ def test_the_page_says_the_same_whether_or_not_the_details_match(client, client_
     sign_in(client, caseworker)
     url = reverse("consent:ask")
     form = {"organisation": str(caseworker.organisation_memberships.get().organisation_id), "scope": "status"}
-    matched = client.post(url, {**form, "application_number": files[0].number, "family_name": "gagnon-levesque"}, follow=True)
+    matched = client.post(
+        url, {**form, "application_number": files[0].number, "family_name": "gagnon-levesque"}, follow=True
+    )
     missed = client.post(url, {**form, "application_number": "E000000001", "family_name": "Nobody"}, follow=True)
     assert matched.status_code == missed.status_code == 200
     notice = "If the details match an application, its client will get your request"
@@ -99,9 +96,7 @@ def requested(client_account, files, office, caseworker):
 
 
 def test_the_client_accepts_as_asked(client_account, files, caseworker, requested):
-    grant_request_answer(
-        account=client_account, grant_id=requested.pk, answer=Answer.ACCEPT, signed_name=SIGNATURE
-    )
+    grant_request_answer(account=client_account, grant_id=requested.pk, answer=Answer.ACCEPT, signed_name=SIGNATURE)
     grant = reload(requested)
     assert (grant.state, grant.scope, grant.may_act) == (Grant.State.ACTIVE, Grant.Scope.DECISION, True)
     assert grant.given_by == client_account and grant.given_at is not None
