@@ -39,7 +39,7 @@ PARLIAMENTARY_MONTHS = 12
 # Requests for access a person may send in an hour: enough for a caseworker's day, too few to probe numbers.
 REQUESTS_PER_HOUR = 20
 
-SCOPE_ORDER = {Grant.Scope.STATUS: 0, Grant.Scope.DECISION: 1, Grant.Scope.NOTES: 2}
+SCOPE_ORDER: dict[str, int] = {Grant.Scope.STATUS: 0, Grant.Scope.DECISION: 1, Grant.Scope.NOTES: 2}
 REPRESENTATIVE_KINDS = (Grant.Kind.REPRESENTATIVE_PAID, Grant.Kind.REPRESENTATIVE_UNPAID)
 
 
@@ -52,6 +52,11 @@ class Basis:
 
 
 # --- rules shared by the forms and the services ------------------------------------------------------
+
+
+def number_of(grant: Grant) -> str:
+    """The number of the application a grant names, or "" for a grant over all of them."""
+    return number_of(grant) if grant.application is not None else ""
 
 
 def client_name(client: Client) -> str:
@@ -185,7 +190,7 @@ def verified_addresses(account) -> set[str]:
 
 
 def _grantee_accounts(grant: Grant) -> list:
-    if grant.grantee_account_id is not None:
+    if grant.grantee_account is not None:
         return [grant.grantee_account] if grant.grantee_account.is_active else []
     if grant.organisation_id is not None:
         members = OrganisationMember.objects.filter(organisation_id=grant.organisation_id, removed_at=None)
@@ -195,7 +200,7 @@ def _grantee_accounts(grant: Grant) -> list:
 
 def _files_label(grant: Grant) -> str:
     if grant.application_id is not None:
-        return _("application %(number)s") % {"number": grant.application.number}
+        return _("application %(number)s") % {"number": number_of(grant)}
     return _("all their applications")
 
 
@@ -227,18 +232,24 @@ def _tell_grantee(*, grant: Grant, key: str, wording, link_path: str = "") -> No
     Not attached to the application, so a revocation stays readable after access ends.
     """
     english, french = in_both_languages(wording)
-    common = {
-        "kind": Kind.DELEGATE_ACCESS,
-        "dedupe_key": f"grant:{grant.pk}:{key}",
-        "message_en": english,
-        "message_fr": french,
-        "message_in_email": True,
-        "link_path": link_path,
-    }
-    messages = [OutboundMessage(recipient=account, **common) for account in _grantee_accounts(grant)]
+
+    def message(recipient, address: str = "", language: str = "") -> OutboundMessage:
+        return OutboundMessage(
+            recipient=recipient,
+            kind=Kind.DELEGATE_ACCESS,
+            dedupe_key=f"grant:{grant.pk}:{key}",
+            message_en=english,
+            message_fr=french,
+            message_in_email=True,
+            link_path=link_path,
+            address=address,
+            language=language,
+        )
+
+    messages = [message(account) for account in _grantee_accounts(grant)]
     if not messages and grant.grantee_email and grant.grantee_account_id is None:
         language = grant.consent_language if grant.consent_language in ("en", "fr") else "en"
-        messages = [OutboundMessage(recipient=None, address=grant.grantee_email, language=language, **common)]
+        messages = [message(None, address=grant.grantee_email, language=language)]
     if messages:
         outbox_write(messages=messages)
 
@@ -255,7 +266,7 @@ def _grant_audit(*, action: AuditAction, grant: Grant, actor, basis: str, reques
     }
     if grant.organisation_id is not None:
         details["organisation"] = grant.organisation_id
-    if grant.application_id is not None:
+    if grant.application is not None:
         case_audit_record(
             action=action, application=grant.application, actor=actor, basis=basis, request=request, extra=details
         )
@@ -372,7 +383,8 @@ def grant_give(
     text_en, text_fr = consent_texts(terms)
     invited = grantee.organisation is None
     grants = []
-    for application in applications if applications is not None else [None]:
+    targets: list[Application | None] = list(applications) if applications is not None else [None]
+    for application in targets:
         grant = Grant.objects.create(
             client=client,
             application=application,
@@ -407,7 +419,7 @@ def _tell_about_new_grant(grant: Grant) -> None:
         wording=lambda: _("You gave %(grantee)s access to %(files)s: %(scope)s, %(until)s.")
         % {
             "grantee": grant.grantee_label,
-            "files": _("application %(number)s") % {"number": grant.application.number}
+            "files": _("application %(number)s") % {"number": number_of(grant)}
             if grant.application_id
             else _("all your applications"),
             "scope": _scope_words(grant),
@@ -480,7 +492,7 @@ def grant_accept_invitation(*, account, grant_id: int, request: HttpRequest | No
         wording=lambda: _("%(grantee)s accepted the access you gave them to %(files)s.")
         % {
             "grantee": grant.grantee_label,
-            "files": _("application %(number)s") % {"number": grant.application.number}
+            "files": _("application %(number)s") % {"number": number_of(grant)}
             if grant.application_id
             else _("all your applications"),
         },
@@ -534,13 +546,15 @@ def grant_request(
         raise ValidationError(_("Choose what you ask for."))
     number = normalize_application_number(number)
     application = Application.objects.select_related("client__account").filter(number=number).first()
-    matches = (
-        application is not None
-        and fold(application.client.family_name) == fold(family_name)
-        and application.client.account is not None
-        and bool(fold(family_name))
-    )
-    if not matches:
+    if application is None:
+        matches = False
+    else:
+        matches = (
+            fold(application.client.family_name) == fold(family_name)
+            and application.client.account is not None
+            and bool(fold(family_name))
+        )
+    if application is None or not matches:
         # Kept for the department, never shown to a client: no application number on it.
         audit_record(
             action=AuditAction.GRANT_REQUESTED,
@@ -630,7 +644,7 @@ def grant_request_answer(
             grant=grant,
             key="refused",
             wording=lambda: _("Your request for access to application %(number)s was refused.")
-            % {"number": grant.application.number},
+            % {"number": number_of(grant)},
         )
         return grant
     if answer != Answer.ACCEPT:
@@ -655,7 +669,7 @@ def grant_request_answer(
         kind=grant.kind,
         grantee=grantee,
         licence_number=grant.licence_number,
-        applications=[grant.application],
+        applications=[grant.application] if grant.application is not None else None,
         scope=scope,
         may_act=may_act,
         last_day=last_day,
@@ -700,7 +714,7 @@ def grant_request_answer(
         wording=lambda: _("You gave %(grantee)s access to application %(number)s: %(scope)s, %(until)s.")
         % {
             "grantee": grant.grantee_label,
-            "number": grant.application.number,
+            "number": number_of(grant),
             "scope": _scope_words(grant),
             "until": _until(grant),
         },
@@ -709,8 +723,8 @@ def grant_request_answer(
         grant=grant,
         key="answered",
         wording=lambda: _("Your request for access to application %(number)s was accepted: %(scope)s, %(until)s.")
-        % {"number": grant.application.number, "scope": _scope_words(grant), "until": _until(grant)},
-        link_path=f"applications/{grant.application.number}/",
+        % {"number": number_of(grant), "scope": _scope_words(grant), "until": _until(grant)},
+        link_path=f"applications/{number_of(grant)}/",
     )
     return grant
 
@@ -807,7 +821,7 @@ def grant_revoke(*, actor, grant: Grant, basis: str = Basis.CLIENT, request: Htt
     grant.save(update_fields=["state", "revoked_at", "revoked_by"])
     _grant_audit(action=AuditAction.GRANT_REVOKED, grant=grant, actor=actor, basis=basis, request=request)
     files = (
-        (lambda: _("application %(number)s") % {"number": grant.application.number})
+        (lambda: _("application %(number)s") % {"number": number_of(grant)})
         if grant.application_id
         else (lambda: _("all your applications"))
     )
@@ -899,7 +913,8 @@ def grant_record_paper(
     try:
         evidence.save()
         grants = []
-        for application in applications if applications is not None else [None]:
+        targets: list[Application | None] = list(applications) if applications is not None else [None]
+        for application in targets:
             grant = Grant.objects.create(
                 client=client,
                 application=application,

@@ -1,5 +1,7 @@
 """Forms of the consent pages: give access, answer a request, narrow, ask a client, record a paper form."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -160,9 +162,9 @@ class SignForm(forms.Form):
     )
 
 
-def _lower_scopes(scope: str) -> list[tuple[str, str]]:
-    order = [value for value, _label in SCOPE_CHOICES]
-    return [choice for choice in SCOPE_CHOICES if order.index(choice[0]) <= order.index(scope)]
+def _lower_scopes(scope: str) -> list:
+    order: list[str] = [str(value) for value, _label in SCOPE_CHOICES]
+    return [choice for choice in SCOPE_CHOICES if order.index(str(choice[0])) <= order.index(scope)]
 
 
 class NarrowForm(forms.Form):
@@ -180,7 +182,8 @@ class NarrowForm(forms.Form):
     def __init__(self, *args, grant: Grant, **kwargs):
         kwargs.setdefault("initial", {"scope": grant.scope, "may_act": grant.may_act})
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = _lower_scopes(grant.scope)
+        scope_field = cast(forms.ChoiceField, self.fields["scope"])
+        scope_field.choices = _lower_scopes(grant.scope)
         if not grant.may_act:
             del self.fields["may_act"]
 

@@ -54,7 +54,7 @@ def _grantee(terms: ConsentTerms) -> str:
 
 
 def _role(kind: str) -> str:
-    roles = {
+    roles: dict[str, str] = {
         Grant.Kind.REPRESENTATIVE_PAID: _("as my paid representative"),
         Grant.Kind.REPRESENTATIVE_UNPAID: _("as my unpaid representative"),
         Grant.Kind.DESIGNATED: _("as a person I designate"),
@@ -64,7 +64,7 @@ def _role(kind: str) -> str:
 
 
 def _what(scope: str) -> str:
-    what = {
+    what: dict[str, str] = {
         Grant.Scope.STATUS: _("the status of my application, its stages and dates, and the processing-time estimate"),
         Grant.Scope.DECISION: _(
             "the status of my application, its stages and dates, the processing-time estimate, "

@@ -17,7 +17,7 @@ def grant_first_used_tell_client(sender, *, grant: Grant, application, viewer, *
 
     def wording() -> str:
         who = grant.grantee_label
-        if member is not None:
+        if member is not None and grant.organisation is not None:
             who = _("%(role)s %(person)s, %(organisation)s,") % {
                 "role": member.get_role_display(),
                 "person": person_short_name(viewer),

@@ -19,7 +19,7 @@ def consent_ask(request: HttpRequest) -> HttpResponse:
     """Ask a client for access to one application, by its number and the client's family name."""
     memberships = (
         OrganisationMember.objects.filter(
-            account=request.user, removed_at=None, organisation__verified_at__isnull=False
+            account_id=request.user.pk, removed_at=None, organisation__verified_at__isnull=False
         )
         .select_related("organisation")
         .order_by("organisation__name_en")
@@ -68,8 +68,9 @@ def consent_invitations(request: HttpRequest) -> HttpResponse:
 @require_POST
 def consent_invitation_accept(request: HttpRequest, grant_id: int) -> HttpResponse:
     grant = grant_accept_invitation(account=request.user, grant_id=grant_id, request=request)
-    if grant.application_id:
-        messages.success(request, _("You can now see application %(number)s.") % {"number": grant.application.number})
-        return redirect("applications:detail", number=grant.application.number)
+    if grant.application is not None:
+        number = grant.application.number
+        messages.success(request, _("You can now see application %(number)s.") % {"number": number})
+        return redirect("applications:detail", number=number)
     messages.success(request, _("You accepted the invitation."))
     return redirect("consent:invitations")
