@@ -56,7 +56,7 @@ class Basis:
 
 def number_of(grant: Grant) -> str:
     """The number of the application a grant names, or "" for a grant over all of them."""
-    return number_of(grant) if grant.application is not None else ""
+    return grant.application.number if grant.application is not None else ""
 
 
 def client_name(client: Client) -> str:
