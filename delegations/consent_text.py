@@ -45,11 +45,11 @@ def _day(value: datetime.date) -> str:
 def _grantee(terms: ConsentTerms) -> str:
     if terms.organisation is not None:
         if terms.organisation.kind == Organisation.Kind.PARLIAMENTARY_OFFICE:
-            return _("%(office)s (the office of %(member)s), and the people who work there") % {
+            return _("%(office)s (the office of %(member)s) and the people who work there") % {
                 "office": terms.organisation.name,
                 "member": terms.organisation.member_name,
             }
-        return _("%(organisation)s, and the people who work there") % {"organisation": terms.organisation.name}
+        return _("%(organisation)s and the people who work there") % {"organisation": terms.organisation.name}
     return terms.grantee_name
 
 
@@ -87,7 +87,7 @@ def consent_text(terms: ConsentTerms) -> str:
     else:
         files = _("all my applications, including those I submit later")
     paragraphs = [
-        _("I, %(client)s, allow %(grantee)s %(role)s to see %(files)s.")
+        _("I, %(client)s, allow %(grantee)s to see %(files)s, %(role)s.")
         % {"client": terms.client_name, "grantee": _grantee(terms), "role": _role(terms.kind), "files": files}
     ]
     if terms.licence_number:

@@ -143,3 +143,38 @@ def test_the_page_lists_every_grant(client, client_account, files, office, grant
 
 def test_the_page_is_anonymous_proof(client):
     assert client.get(reverse("access:index")).status_code == 302
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_consent_page_renders_in_both_languages(client, client_account, files, office, caseworker, language):
+    from django.utils import translation
+
+    from delegations.consent import grant_request
+
+    grant = GrantFactory(application=files[0], organisation=office)
+    grant_request(
+        requester=caseworker, number=files[1].number, family_name="Gagnon-Lévesque", kind="", organisation=office
+    )
+    requested = Grant.objects.get(state=Grant.State.REQUESTED)
+    with translation.override(language):
+        client_pages = [
+            reverse("access:index"),
+            reverse("access:give"),
+            reverse("access:narrow", kwargs={"grant_id": grant.pk}),
+            reverse("access:revoke", kwargs={"grant_id": grant.pk}),
+            reverse("access:answer", kwargs={"grant_id": requested.pk}),
+        ]
+        grantee_pages = [reverse("consent:ask"), reverse("consent:invitations")]
+    sign_in(client, client_account)
+    for url in client_pages:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert f'lang="{language}"' in answer.content.decode()
+    sign_in(client, caseworker)
+    for url in grantee_pages:
+        assert client.get(url).status_code == 200, url
+
+
+def test_my_applications_links_to_who_can_see_my_files(client, client_account):
+    sign_in(client, client_account)
+    assert reverse("access:index") in client.get(reverse("applications:list")).content.decode()

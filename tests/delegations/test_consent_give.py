@@ -221,3 +221,49 @@ def test_the_default_choice_is_the_least_scope(client, client_account, files):
 def test_a_person_without_a_client_is_sent_to_link_first(client, other_applicant):
     sign_in(client, other_applicant)
     assert client.get(reverse("access:give")).status_code == 302
+
+
+def test_the_page_invites_a_person_for_all_applications(client, client_account, files):
+    sign_in(client, client_account)
+    form = {
+        "grantee_type": "person",
+        "grantee_name": "Paul Gagnon",
+        "grantee_email": "paul@example.com",
+        "kind": Grant.Kind.DESIGNATED,
+        "all_applications": "on",
+        "scope": "decision",
+    }
+    assert client.post(reverse("access:give"), {**form, "step": "choose"}).status_code == 200
+    done = client.post(reverse("access:give"), {**form, "step": "confirm", "signed_name": SIGNATURE, "confirm": "on"})
+    assert done.status_code == 302
+    grant = Grant.objects.get()
+    assert (grant.state, grant.application, grant.grantee_email, grant.scope) == (
+        Grant.State.INVITED,
+        None,
+        "paul@example.com",
+        Grant.Scope.DECISION,
+    )
+
+
+def test_the_page_refuses_another_clients_application(client, client_account, office, other_application):
+    sign_in(client, client_account)
+    answer = client.post(reverse("access:give"), choose(office, other_application.pk, scope="status"))
+    assert answer.status_code == 400
+    assert not Grant.objects.exists()
+
+
+def test_changing_the_choices_goes_back_to_the_first_step(client, client_account, files, office):
+    sign_in(client, client_account)
+    answer = client.post(reverse("access:give"), choose(office, files[0].pk, scope="status", step="edit"))
+    assert answer.status_code == 200
+    assert "Continue to the consent" in answer.content.decode()
+    assert not Grant.objects.exists()
+
+
+def test_the_consent_text_is_stored_in_both_languages_whatever_the_page_language(client_account, files, office):
+    with translation.override("fr"):
+        (grant,) = give(client_account, grantee=GranteeChoice(organisation=office), applications=[files[0]])
+    assert grant.consent_language == "fr"
+    assert grant.consent_text_en.startswith("I, Marie Gagnon-Lévesque")
+    assert "Office of the Member for Papineau" in grant.consent_text_en
+    assert "Bureau du député de Papineau" in grant.consent_text_fr
