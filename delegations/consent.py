@@ -169,12 +169,14 @@ def client_applications(*, account, client: Client):
 
 def grant_for_client(*, account, grant_id: int) -> Grant:
     """One of the grants of the client this account speaks for; anyone else's is a 404."""
+    if account is None or not account.is_authenticated:
+        raise Http404
     grant = (
         Grant.objects.select_related("client", "application", "organisation", "grantee_account")
         .filter(pk=grant_id, client__account=account)
         .first()
     )
-    if grant is None or account is None or not account.is_authenticated:
+    if grant is None:
         raise Http404
     return grant
 
