@@ -222,3 +222,34 @@ def test_a_revoked_invitation_cannot_be_accepted(client_account, invitation):
     paul = UserFactory(email="paul@example.com")
     with pytest.raises(Http404):
         grant_accept_invitation(account=paul, grant_id=invitation.pk)
+
+
+def test_a_person_asks_as_themselves_and_sees_the_file_once_accepted(client, client_account, files):
+    friend = UserFactory(email="friend@example.com", first_name="Luc", last_name="Roy")
+    sign_in(client, friend)
+    form = {
+        "organisation": "",
+        "application_number": f" {files[1].number.lower()} ",
+        "family_name": "gagnon levesque",
+        "kind": Grant.Kind.REPRESENTATIVE_UNPAID,
+        "scope": "status",
+        "note": "I help Marie with her forms.",
+    }
+    assert client.post(reverse("consent:ask"), form).status_code == 302
+    grant = Grant.objects.get()
+    assert (grant.grantee_account, grant.organisation, grant.kind, grant.expires_at) == (
+        friend,
+        None,
+        Grant.Kind.REPRESENTATIVE_UNPAID,
+        None,
+    )
+    grant_request_answer(account=client_account, grant_id=grant.pk, answer=Answer.ACCEPT, signed_name=SIGNATURE)
+    assert client.get(reverse("applications:detail", kwargs={"number": files[1].number})).status_code == 200
+
+
+def test_a_person_must_say_what_they_are_for_the_client(client, files):
+    sign_in(client, UserFactory())
+    form = {"organisation": "", "application_number": files[0].number, "family_name": "x", "scope": "status"}
+    answer = client.post(reverse("consent:ask"), form)
+    assert answer.status_code == 400
+    assert not Grant.objects.exists()
