@@ -33,5 +33,7 @@ urlpatterns += i18n_patterns(
     path("delegate/", include("delegations.urls.grantee")),
     path("parliamentary-offices/", include("delegations.urls.directory")),
     path("liaison/", include("delegations.urls.liaison")),
+    path("access/", include("delegations.urls.client")),
+    path("consent/", include("delegations.urls.consent")),
     path("admin/", admin.site.urls),
 )

@@ -144,6 +144,7 @@ def one_of_everything(applicant, applicant_application):
     enquiries_one_of_everything(applicant=applicant, application=applicant_application)
     delegations_one_of_everything()
     liaison_one_of_everything(application=applicant_application)
+    consent_one_of_everything(application=applicant_application)
     return applicant_application
 
 
@@ -173,6 +174,23 @@ def liaison_one_of_everything(*, application) -> None:
         ends_at=tomorrow_at(10, 30),
         length_minutes=30,
     )
+
+
+def consent_one_of_everything(*, application) -> None:
+    """Issue 11: a grant to an MP's office, and the signed paper form it was recorded from."""
+    from delegations.consent_models import ConsentEvidence
+    from tests.delegations.factories import GrantFactory
+
+    grant = GrantFactory(application=application)
+    evidence = ConsentEvidence.objects.create(
+        file="consent/test",
+        original_name="form.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        signed_on=timezone.localdate(),
+    )
+    evidence.grants.add(grant)
 
 
 def enquiries_one_of_everything(*, applicant, application) -> None:
@@ -251,6 +269,8 @@ def test_only_the_expected_models_are_closed_to_adding(admin_user, rf):
     assert closed == {
         "core.auditevent",
         "applications.applicationlink",
+        # Issue 11: consent forms are kept by the paper-consent service (the grant's add page).
+        "delegations.consentevidence",
         # Issue 10: tickets come from the enquiry form; documents, answers and figures from their services.
         "enquiries.ticket",
         "enquiries.document",
