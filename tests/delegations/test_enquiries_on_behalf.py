@@ -364,7 +364,9 @@ def test_the_receipt_and_the_answer_go_to_the_sender_not_the_client(
     answers = Notification.objects.filter(kind=Kind.ENQUIRY_ANSWERED, channel=Channel.EMAIL)
     assert [row.recipient for row in receipts] == [caseworker]
     assert [row.recipient for row in answers] == [caseworker]
-    assert not Notification.objects.filter(recipient=applicant).exists()
+    # The client hears only that someone used their consent for the first time, never the enquiry itself.
+    told = Notification.objects.filter(recipient=applicant)
+    assert set(told.values_list("kind", flat=True)) == {Kind.ACCESS_CHANGED}
 
 
 def test_an_answer_after_the_client_revoked_the_grant_is_sent_to_nobody(

@@ -115,7 +115,9 @@ def test_it_loads_the_number_asked_for_all_sent_in_the_year_before_the_day(resul
 
 def test_status_questions_are_the_most_frequent_and_every_topic_has_enquiries(result):
     by_topic = Counter(demo_tickets().values_list("topic__code", flat=True))
-    assert set(by_topic) == set(Topic.objects.values_list("code", flat=True))
+    # The parliamentary offices' queue is fed only by offices writing under a grant, which the history does not make.
+    clients_topics = Topic.objects.exclude(kind=Topic.Kind.PARLIAMENTARY).values_list("code", flat=True)
+    assert set(by_topic) == set(clients_topics)
     assert by_topic.most_common(1)[0][0] == "status"
     assert 0.3 < by_topic["status"] / sum(by_topic.values()) < 0.55
 
