@@ -153,7 +153,7 @@ def grants_for_viewer(*, viewer, application: Application) -> list[Grant]:
     )
     if application.status == Application.Status.CLOSED:
         grants = grants.exclude(kind=Grant.Kind.PARLIAMENTARY)
-    order = {Grant.Scope.NOTES: 0, Grant.Scope.DECISION: 1, Grant.Scope.STATUS: 2}
+    order: dict[str, int] = {Grant.Scope.NOTES: 0, Grant.Scope.DECISION: 1, Grant.Scope.STATUS: 2}
     return sorted(grants, key=lambda grant: (order[grant.scope], not grant.may_act, grant.pk))
 
 
@@ -299,7 +299,7 @@ def _grantees_of(*, ids: set[int], need: Need) -> list[tuple[int, object]]:
             pk__in={account_id for _, _, account_id in covered if account_id}
         )
     }
-    found = []
+    found: list[tuple[int, object]] = []
     for application_id, organisation_id, account_id in covered:
         people = members.get(organisation_id, []) if organisation_id else [persons.get(account_id)]
         found.extend((application_id, person) for person in people if person is not None)

@@ -201,7 +201,7 @@ class Application(models.Model):
     # Not columns: set by applications.access.application_for_viewer for the viewer who asked.
     viewer_basis: str = ""
     viewer_needs: frozenset = frozenset()
-    viewer_grant = None  # the Grant a delegate reads under
+    viewer_grant: "Grant | None" = None  # the Grant a delegate reads under
 
     class Meta:
         verbose_name = _("application")

@@ -103,7 +103,7 @@ def followed_initials(*, recipient_id: int, application_ids) -> dict[int, str]:
 
 
 def _follower_subject(*, kind: str, number: str) -> str:
-    subjects = {
+    subjects: dict[str, str] = {
         Kind.STATUS_CHANGE: _("Update on application %(number)s that you follow"),
         Kind.ACTION_REQUIRED: _("Action needed on application %(number)s that you follow"),
         Kind.DECISION: _("A decision has been made on application %(number)s that you follow"),
@@ -113,7 +113,7 @@ def _follower_subject(*, kind: str, number: str) -> str:
 
 
 def _subject(*, kind: str, number: str, label: str = "") -> str:
-    subjects = {
+    subjects: dict[str, str] = {
         Kind.STATUS_CHANGE: _("Update on your application %(number)s"),
         Kind.ACTION_REQUIRED: _("Action needed on your application %(number)s"),
         Kind.DECISION: _("A decision has been made on your application %(number)s"),
@@ -135,14 +135,14 @@ def item_summary(*, kind: str, client: str = "") -> str:
     `client` (their initials) when the reader follows the file for the client.
     """
     if client and kind in FOLLOWED_KINDS:
-        follower = {
+        follower: dict[str, str] = {
             Kind.STATUS_CHANGE: _("There is an update on the application you follow for %(client)s."),
             Kind.ACTION_REQUIRED: _("We need something from %(client)s to continue with the application you follow."),
             Kind.DECISION: _("A decision has been made on the application you follow for %(client)s."),
             Kind.OVERDUE: _("The application you follow for %(client)s is past the normal processing time."),
         }
         return follower[kind] % {"client": client}
-    summaries = {
+    summaries: dict[str, str] = {
         Kind.STATUS_CHANGE: _("There is an update on your application."),
         Kind.ACTION_REQUIRED: _("We need something from you to continue."),
         Kind.DECISION: _("A decision has been made."),
@@ -225,7 +225,10 @@ def message_render(*, notification: Notification) -> Message:
                 {
                     "number": item.application.number if item.application else "",
                     "program": item.application.program.name if item.application else "",
-                    "summary": item_summary(kind=item.kind, client=followed.get(item.application_id, "")),
+                    "summary": item_summary(
+                        kind=item.kind,
+                        client=followed.get(item.application_id, "") if item.application_id is not None else "",
+                    ),
                 }
                 for item in items
             ]

@@ -79,9 +79,11 @@ def _choices_for(request: HttpRequest) -> dict:
 
 def _offices(request: HttpRequest) -> list:
     """The parliamentary offices the person works for, read once per request."""
-    if not hasattr(request, "_parliamentary_offices"):
-        request._parliamentary_offices = parliamentary_offices_for(viewer=request.user)
-    return request._parliamentary_offices
+    offices = getattr(request, "_parliamentary_offices", None)
+    if offices is None:
+        offices = parliamentary_offices_for(viewer=request.user)
+        setattr(request, "_parliamentary_offices", offices)  # noqa: B010 (not a declared attribute of HttpRequest)
+    return offices
 
 
 def _sender(request: HttpRequest, *, application: Application | None, topic: Topic):
