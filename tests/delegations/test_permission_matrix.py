@@ -19,10 +19,12 @@ from django.utils import timezone
 
 from applications.access import Need
 from applications.models import Application, Grant
+from delegations.liaison_models import Appointment
 from status_tracker.events import EventIn
 from status_tracker.ingest import ItemResult, events_ingest
 from status_tracker.models import EventKind
 from tests.delegations.factories import FirmFactory, GrantFactory, MemberFactory, OrganisationFactory, person_grant
+from tests.delegations.liaison_support import liaison_officer, tomorrow_at
 from tests.factories import ApplicationFactory, UserFactory, link, sign_in_with_second_step
 
 NOTES = "Officer's notes for the matrix: [case {number}]"
@@ -51,6 +53,8 @@ class Case:
     application: Application
     decided: bool
     people: dict
+    grant_id: int = 0  # the representative's grant: its pages are the client's alone
+    appointment_id: int | None = None  # a liaison appointment the office booked (open cases)
 
 
 def _decide(application: Application) -> None:
@@ -66,7 +70,7 @@ def _decide(application: Application) -> None:
     assert item.result == ItemResult.APPLIED
 
 
-def _case(index: int, *, decided: bool, staff, clerk) -> Case:
+def _case(index: int, *, decided: bool, staff, clerk, officer) -> Case:
     now = timezone.now()
     application = ApplicationFactory(submitted_on=timezone.localdate() - datetime.timedelta(days=200))
     owner = UserFactory(email=f"owner{index}@example.com")
@@ -109,7 +113,21 @@ def _case(index: int, *, decided: bool, staff, clerk) -> Case:
     unverified = MemberFactory(organisation=OrganisationFactory(verified_at=None))
     GrantFactory(application=application, organisation=unverified.organisation)
     people["unverified_office"] = unverified.account
-    return Case(application=application, decided=decided, people=people)
+    case = Case(application=application, decided=decided, people=people)
+    case.grant_id = Grant.objects.get(organisation=lawyer.organisation).pk
+    if not decided:
+        start = tomorrow_at(9 + index)
+        case.appointment_id = Appointment.objects.create(
+            officer=officer,
+            organisation=caseworker.organisation,
+            booked_by=caseworker.account,
+            application=application,
+            topic=Appointment.Topic.STATUS,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(minutes=30),
+            length_minutes=30,
+        ).pk
+    return case
 
 
 def expected_needs(kind: str, *, asker_case: Case, target: Case) -> frozenset:
@@ -129,28 +147,62 @@ class Page:
     """One page about a case: its address, and the answer expected for a set of needs."""
 
     name: str
-    path: str  # formatted with number
+    path: str  # formatted with lang, number, grant and appointment
     need: Need
     # When the needs do not cover the page: 404. When they do: this status (or per kind below).
     allowed_status: int = 200
     decided_only: bool = False
     # Pages that only the owner may use answer this to the other people who may see the case.
     others_status: int | None = None
+    # Pages of the client's own consent: theirs alone, whatever else a person may see.
+    owner_only: bool = False
+    # A liaison appointment: its office's caseworker alone (the officer is not among these people).
+    appointment: bool = False
 
 
 PAGES = [
     Page("status page", "/{lang}/applications/{number}/", Need.STATUS),
     Page("decision page", "/{lang}/applications/{number}/decision/", Need.DECISION, decided_only=True),
     Page("unlink page", "/{lang}/applications/{number}/unlink/", Need.STATUS, others_status=302),
+    Page("narrow a grant", "/{lang}/access/{grant}/narrow/", Need.STATUS, owner_only=True),
+    Page("revoke a grant", "/{lang}/access/{grant}/revoke/", Need.STATUS, owner_only=True),
+    Page("liaison appointment", "/{lang}/liaison/appointments/{appointment}/", Need.STATUS, appointment=True),
+    Page(
+        "appointment calendar file",
+        "/{lang}/liaison/appointments/{appointment}/calendar.ics",
+        Need.STATUS,
+        appointment=True,
+    ),
 ]
 
 # Lists: the case's number shows only for the people who may see it for the given need.
 LISTS = [
-    ("my applications", "/{lang}/applications/", "owner_only"),
+    ("my applications", "/{lang}/applications/", "owner"),
+    ("who can see my files", "/{lang}/access/", "owner"),
+    ("cases I can see", "/{lang}/delegate/", "grantee"),
+    ("enquiry form", "/{lang}/enquiries/new/", "act"),
+    ("liaison booking", "/{lang}/liaison/book/", "office"),
 ]
 
 
-def expected_status(page: Page, kind: str, needs: frozenset, target: Case) -> int:
+def list_may_show(rule: str, kind: str, needs: frozenset, *, own: bool, target: "Case") -> bool:
+    """Whether a list page may name the target case to this person."""
+    if rule == "owner":
+        return kind == "owner" and own
+    if rule == "grantee":
+        return own and kind not in ("owner", "staff", "staff_without_permission") and Need.STATUS in needs
+    if rule == "act":
+        return Need.ACT_ON_BEHALF in needs and not kind.startswith("staff")
+    if rule == "office":
+        return kind == "office_caseworker" and Need.STATUS in needs
+    raise ValueError(rule)
+
+
+def expected_status(page: Page, kind: str, needs: frozenset, target: Case, *, own: bool) -> int:
+    if page.owner_only:
+        return 200 if kind == "owner" and own else 404
+    if page.appointment:
+        return 200 if kind == "office_caseworker" and Need.STATUS in needs else 404
     if page.need not in needs or (page.decided_only and not target.decided):
         return 404
     if page.others_status is not None and kind != "owner":
@@ -163,7 +215,8 @@ def world(db):
     staff = UserFactory(email="staff@example.com", is_staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="view_application"))
     clerk = UserFactory(email="clerk@example.com", is_staff=True)
-    cases = [_case(index, decided=index % 2 == 0, staff=staff, clerk=clerk) for index in range(4)]
+    officer = liaison_officer(email="liaison@example.com")
+    cases = [_case(index, decided=index % 2 == 0, staff=staff, clerk=clerk, officer=officer) for index in range(4)]
     browsers: dict[tuple[int, str], Client] = {}
     for index, case in enumerate(cases):
         for kind in KINDS:
@@ -194,9 +247,14 @@ def test_no_page_of_a_case_leaks_to_anyone(world):
                 notes = NOTES.format(number=number)
                 for lang in ("en", "fr"):
                     for page in PAGES:
-                        response = browser.get(page.path.format(lang=lang, number=number))
+                        if page.appointment and target.appointment_id is None:
+                            continue
+                        path = page.path.format(
+                            lang=lang, number=number, grant=target.grant_id, appointment=target.appointment_id
+                        )
+                        response = browser.get(path)
                         tried += 1
-                        want = expected_status(page, kind, needs, target)
+                        want = expected_status(page, kind, needs, target, own=asker_case is target)
                         label = f"{kind} (case {asker_index}) {page.name} of {number} [{lang}]"
                         if response.status_code != want:
                             (leaks if response.status_code == 200 else wrong).append(
@@ -208,18 +266,29 @@ def test_no_page_of_a_case_leaks_to_anyone(world):
                         response = browser.get(path.format(lang=lang))
                         tried += 1
                         shown = number in response.text
-                        allowed = kind == "owner" and asker_case is target if rule == "owner_only" else False
+                        allowed = list_may_show(rule, kind, needs, own=asker_case is target, target=target)
                         if shown and not allowed:
                             leaks.append(f"{kind} (case {asker_index}) {name} [{lang}] lists {number}")
+                        elif allowed and not shown:
+                            wrong.append(f"{kind} (case {asker_index}) {name} [{lang}] does not list {number}")
     anonymous = Client()
     for target in cases:
         for lang in ("en", "fr"):
             for page in PAGES:
-                response = anonymous.get(page.path.format(lang=lang, number=target.application.number))
+                if page.appointment and target.appointment_id is None:
+                    continue
+                response = anonymous.get(
+                    page.path.format(
+                        lang=lang,
+                        number=target.application.number,
+                        grant=target.grant_id,
+                        appointment=target.appointment_id,
+                    )
+                )
                 tried += 1
                 if response.status_code != 302 or "/accounts/login/" not in response["Location"]:
                     leaks.append(f"anonymous {page.name} of {target.application.number}: {response.status_code}")
     print(f"\npermission matrix: {tried} requests, {len(leaks)} leaks, {len(wrong)} other differences")
     assert leaks == []
     assert wrong == []
-    assert tried >= 600
+    assert tried >= 2000
