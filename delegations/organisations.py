@@ -67,6 +67,9 @@ def organisation_verify(*, organisation: Organisation, verified_by, request: Htt
     locked.save(update_fields=["verified_at", "verified_by"])
     organisation.verified_at, organisation.verified_by = locked.verified_at, verified_by
     _audit(action=AuditAction.ORGANISATION_VERIFIED, organisation=locked, actor=verified_by, request=request)
+    # Its members' menus gain what a verified office offers (liaison appointments).
+    for account_id in locked.members.filter(removed_at=None).values_list("account_id", flat=True):
+        delegate_roles_forget(account_id=account_id)
     return True
 
 

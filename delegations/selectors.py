@@ -69,6 +69,7 @@ class DelegateRoles:
 
     member: bool  # an active member of an organisation (verified or not): two-step verification applies
     grantee: bool  # named personally by a grant that is active
+    parliamentary: bool = False  # an active member of a verified parliamentary office: books liaison appointments
 
     @property
     def sees_cases(self) -> bool:
@@ -76,7 +77,7 @@ class DelegateRoles:
 
 
 def _roles_key(account_id: int) -> str:
-    return f"delegate-roles:{account_id}"
+    return f"delegate-roles:v2:{account_id}"
 
 
 def delegate_roles_for(*, account) -> DelegateRoles:
@@ -100,13 +101,21 @@ def delegate_roles_for(*, account) -> DelegateRoles:
                 grantee=Exists(
                     Grant.objects.filter(grantee_account=OuterRef("pk"), state=Grant.State.ACTIVE, revoked_at=None)
                 ),
+                parliamentary=Exists(
+                    OrganisationMember.objects.filter(
+                        account=OuterRef("pk"),
+                        removed_at=None,
+                        organisation__kind=Organisation.Kind.PARLIAMENTARY_OFFICE,
+                        organisation__verified_at__isnull=False,
+                    )
+                ),
             )
-            .values_list("member", "grantee")
+            .values_list("member", "grantee", "parliamentary")
             .first()
         )
-        cached = row or (False, False)
+        cached = row or (False, False, False)
         cache.set(_roles_key(account.pk), cached, _ROLES_CACHE_SECONDS)
-    roles = DelegateRoles(member=bool(cached[0]), grantee=bool(cached[1]))
+    roles = DelegateRoles(*(bool(value) for value in cached))
     account._delegate_roles = roles
     return roles
 

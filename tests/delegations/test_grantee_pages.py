@@ -374,3 +374,27 @@ def test_the_directory_speaks_french(client, offices):
 def test_the_directory_search_too_long_is_explained_not_a_crash(client, offices):
     response = client.get(reverse("directory:index"), {"q": "x" * 500})
     assert response.status_code == 200
+
+
+def test_the_menu_offers_liaison_appointments_to_verified_offices_and_to_officers(client, db):
+    from django.contrib.auth.models import Group
+
+    from delegations.liaison_models import LIAISON_GROUP
+    from delegations.organisations import organisation_verify
+    from tests.delegations.factories import FirmFactory, MemberFactory, OrganisationFactory
+    from tests.factories import UserFactory, sign_in
+
+    office = MemberFactory(organisation=OrganisationFactory(verified_at=None))
+    sign_in(client, office.account)
+    assert "/en/liaison/" not in client.get("/en/delegate/").text
+    organisation_verify(organisation=office.organisation, verified_by=None)
+    assert 'href="/en/liaison/"' in client.get("/en/delegate/").text
+    lawyer = MemberFactory(organisation=FirmFactory(), account=UserFactory(email="counsel@firm.example"))
+    client.logout()
+    sign_in(client, lawyer.account)
+    assert 'href="/en/liaison/"' not in client.get("/en/delegate/").text
+    officer = UserFactory(email="officer@example.com", is_staff=True)
+    officer.groups.add(Group.objects.get_or_create(name=LIAISON_GROUP)[0])
+    client.logout()
+    sign_in(client, officer)
+    assert 'href="/en/liaison/officer/"' in client.get("/en/").text
