@@ -10,9 +10,11 @@ import datetime
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from applications.models import Application, Client, Grant, Organisation, OrganisationMember
+from delegations.liaison_models import LIAISON_GROUP, Appointment, Availability
 from demo import people
 from demo.staff import authenticator_ensure
 
@@ -32,6 +34,8 @@ class DemoDelegates:
     representative: object
     designated: object
     grants: dict[str, Grant]
+    officer: object = None
+    appointments: int = 0
 
 
 def _person_ensure(*, email: str, given: str, family: str, language: str = "en"):
@@ -145,7 +149,10 @@ def demo_delegations_ensure(*, client: Client) -> DemoDelegates:
             source=Grant.Source.ONLINE,
         ),
     }
+    officer, appointments = _liaison_ensure(office=office, caseworker=caseworker, grant=grants["office"])
     return DemoDelegates(
+        officer=officer,
+        appointments=appointments,
         office=office,
         firm=firm,
         manager=manager,
@@ -154,3 +161,66 @@ def demo_delegations_ensure(*, client: Client) -> DemoDelegates:
         designated=designated,
         grants=grants,
     )
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+def _business_days_ahead(count: int) -> list[datetime.date]:
+    days: list[datetime.date] = []
+    day = timezone.localdate()
+    while len(days) < count:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            days.append(day)
+    return days
+
+
+def _liaison_ensure(*, office: Organisation, caseworker, grant: Grant) -> tuple[object, int]:
+    """A liaison officer with mornings open over the next five business days, and appointments with the office.
+
+    Availability and appointments are dated from today, so a run on a later day adds the days now ahead.
+    """
+    officer, created = get_user_model().objects.get_or_create(
+        email=people.LIAISON_EMAIL,
+        defaults={"first_name": "Léa", "last_name": "Gagnon", "preferred_language": "fr", "is_staff": True},
+    )
+    if created or not officer.check_password(people.LIAISON_PASSWORD):
+        officer.set_password(people.LIAISON_PASSWORD)
+        officer.save()
+    EmailAddress.objects.update_or_create(
+        user=officer, email=people.LIAISON_EMAIL, defaults={"verified": True, "primary": True}
+    )
+    authenticator_ensure(officer, people.DEMO_TOTP_SECRETS[people.LIAISON_EMAIL])
+    group, _ = Group.objects.get_or_create(name=LIAISON_GROUP)
+    group.permissions.add(Permission.objects.get(content_type__app_label="applications", codename="view_application"))
+    officer.groups.add(group)
+    days = _business_days_ahead(5)
+    for day in days:
+        Availability.objects.get_or_create(
+            officer=officer,
+            starts_at=_at(day, 9),
+            defaults={"ends_at": _at(day, 12), "takes_15": True, "takes_30": True, "takes_45": True, "takes_60": True},
+        )
+    if grant.application is None:
+        return officer, 0
+    planned = [
+        (days[0], 10, 30, Appointment.Topic.DELAY, "The constituent asks why the file passed the usual time."),
+        (days[2], 9, 15, Appointment.Topic.DOCUMENTS, "Which document is still missing?"),
+    ]
+    for day, hour, length, topic, note in planned:
+        Appointment.objects.get_or_create(
+            officer=officer,
+            starts_at=_at(day, hour),
+            defaults={
+                "organisation": office,
+                "booked_by": caseworker,
+                "application": grant.application,
+                "topic": topic,
+                "note": note,
+                "ends_at": _at(day, hour) + datetime.timedelta(minutes=length),
+                "length_minutes": length,
+            },
+        )
+    return officer, Appointment.objects.filter(officer=officer, state=Appointment.State.BOOKED).count()

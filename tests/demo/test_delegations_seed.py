@@ -1,5 +1,7 @@
 """The demo's delegates: each kind of grant works through the one gate, and seeding twice changes nothing."""
 
+import datetime
+
 import pytest
 from django.http import Http404
 
@@ -40,7 +42,24 @@ def test_a_second_run_adds_nothing(delegates):
     counts = (Grant.objects.count(), OrganisationMember.objects.count())
     again = demo_delegations_ensure(client=Client.objects.get(uci=people.DEMO_CLIENT_UCI))
     assert (Grant.objects.count(), OrganisationMember.objects.count()) == counts == (3, 3)
+    assert again.appointments == delegates.appointments
     assert {key: grant.pk for key, grant in again.grants.items()} == {
         key: grant.pk for key, grant in delegates.grants.items()
     }
     assert delegates.caseworker.check_password(people.DELEGATE_PASSWORD)
+
+
+def test_the_liaison_officer_has_open_mornings_and_the_office_has_appointments(delegates):
+    from delegations.liaison import slots_open
+    from delegations.liaison_models import Appointment
+
+    assert delegates.appointments == 2
+    booked = Appointment.objects.filter(officer=delegates.officer, state=Appointment.State.BOOKED)
+    assert {appointment.booked_by for appointment in booked} == {delegates.caseworker}
+    first = booked.order_by("starts_at").first()
+    day_start = first.starts_at.replace(hour=0, minute=0)
+    slots = slots_open(
+        start=day_start, end=day_start + datetime.timedelta(days=1), length=30, officer=delegates.officer
+    )
+    assert slots
+    assert all(slot.ends_at <= first.starts_at or slot.starts_at >= first.ends_at for slot in slots)

@@ -181,6 +181,11 @@ class Command(BaseCommand):
         ]
         for email in (people.OFFICE_MANAGER_EMAIL, people.CASEWORKER_EMAIL, people.REPRESENTATIVE_EMAIL):
             lines.append(f"    {email}: {people.DEMO_TOTP_SECRETS[email]}")
+        lines.append(
+            f"  Liaison officer:   {people.LIAISON_EMAIL} / {people.LIAISON_PASSWORD}  (code secret "
+            f"{people.DEMO_TOTP_SECRETS[people.LIAISON_EMAIL]}); mornings open over the next five business days, "
+            f"{delegates.appointments} appointments booked with the MP's office"
+        )
         for key, grant in delegates.grants.items():
             target = grant.application.number if grant.application else "all files"
             lines.append(f"  Grant ({key}): {grant.get_kind_display()}, {grant.get_scope_display()}, {target}")
