@@ -31,6 +31,7 @@ from core.ratelimit import rate_hit
 from core.text import fold
 from delegations.consent_models import ConsentEvidence
 from delegations.consent_text import ConsentTerms, consent_texts, last_day_of
+from delegations.liaison import appointments_cancel_for_revoked_grant
 from notifications.models import Kind
 from notifications.outbox import OutboundMessage, outbox_write
 
@@ -822,6 +823,8 @@ def grant_revoke(*, actor, grant: Grant, basis: str = Basis.CLIENT, request: Htt
     grant.revoked_by = actor
     grant.save(update_fields=["state", "revoked_at", "revoked_by"])
     _grant_audit(action=AuditAction.GRANT_REVOKED, grant=grant, actor=actor, basis=basis, request=request)
+    # A liaison officer should not meet an office about a file it can no longer see.
+    appointments_cancel_for_revoked_grant(grant=grant, actor=actor, request=request)
     files = (
         (lambda: _("application %(number)s") % {"number": number_of(grant)})
         if grant.application_id

@@ -730,3 +730,44 @@ def booked_hours_by_day(*, start: datetime.date, days: int, zone: str) -> list[d
         .annotate(appointments=Count("pk"), minutes=Sum("length_minutes"))
         .order_by("day", "officer__last_name", "officer__email")
     )
+
+
+def appointments_cancel_for_revoked_grant(*, grant: Grant, actor, request: HttpRequest | None = None) -> int:
+    """Cancel the office's coming appointments about files it can no longer see once `grant` is revoked.
+
+    An appointment stays when another grant in force still covers its file for that office.
+    The officer is told; the office heard of the revocation itself. Returns how many were cancelled.
+    """
+    if grant.organisation_id is None:
+        return 0
+    files = (
+        Q(application_id=grant.application_id) if grant.application_id else Q(application__client_id=grant.client_id)
+    )
+    still_covered = Grant.objects.filter(live_grants_q(), organisation_id=OuterRef("organisation_id")).filter(
+        Q(application_id=OuterRef("application_id"))
+        | Q(application__isnull=True, client_id=OuterRef("application__client_id"))
+    )
+    coming = (
+        Appointment.objects.filter(files, organisation_id=grant.organisation_id, state=Appointment.State.BOOKED)
+        .filter(starts_at__gt=timezone.now())
+        .exclude(Exists(still_covered))
+        .select_related("application", "organisation", "officer")
+    )
+    reason = "The client withdrew their consent."
+    cancelled = 0
+    for appointment in coming.select_for_update(of=("self",)):
+        Appointment.objects.filter(pk=appointment.pk).update(
+            state=Appointment.State.CANCELLED, cancel_reason=reason, cancelled_by=actor, cancelled_at=timezone.now()
+        )
+        appointment.refresh_from_db()
+        case_audit_record(
+            action=AuditAction.APPOINTMENT_CHANGED,
+            application=appointment.application,
+            actor=actor,
+            basis="client",
+            request=request,
+            extra={"appointment": appointment.pk, "change": "cancelled", "reason": "consent_withdrawn"},
+        )
+        _notify(appointment=appointment, event="cancelled")
+        cancelled += 1
+    return cancelled
