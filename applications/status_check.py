@@ -29,12 +29,10 @@ from core.models import AuditAction
 from core.ratelimit import RateDecision, rate_hit
 
 RATE_SCOPE = "status_check"
-# Tries per address per window, whatever their outcome; the lockouts count only the failures.
-DEFAULT_RATE_LIMIT = 20
-DEFAULT_RATE_WINDOW_SECONDS = 3600
+# The rate limit (STATUS_CHECK_RATE_LIMIT per STATUS_CHECK_RATE_WINDOW_SECONDS) counts tries per address
+# whatever their outcome; the lockouts count only the failures. Every answer that finds nothing takes at
+# least STATUS_CHECK_MISS_FLOOR_SECONDS; the work itself takes a few milliseconds.
 AUDIT_BASIS = "no_sign_in"
-# Every answer that finds nothing takes at least this long; the work itself takes a few milliseconds.
-DEFAULT_MISS_FLOOR_SECONDS = 0.05
 
 
 class CheckResult(enum.Enum):
@@ -54,8 +52,8 @@ def status_check_rate_hit(*, ip_address: str | None) -> RateDecision:
     return rate_hit(
         scope=RATE_SCOPE,
         key=ip_address or UNKNOWN_ADDRESS_KEY,
-        limit=getattr(settings, "STATUS_CHECK_RATE_LIMIT", DEFAULT_RATE_LIMIT),
-        window_seconds=getattr(settings, "STATUS_CHECK_RATE_WINDOW_SECONDS", DEFAULT_RATE_WINDOW_SECONDS),
+        limit=settings.STATUS_CHECK_RATE_LIMIT,
+        window_seconds=settings.STATUS_CHECK_RATE_WINDOW_SECONDS,
     )
 
 
@@ -95,7 +93,7 @@ def status_check_perform(
             )
     if result is not LinkResult.IDENTIFIED or application is None:
         # After the commit, so no lock is held while waiting.
-        _wait_until(started + getattr(settings, "STATUS_CHECK_MISS_FLOOR_SECONDS", DEFAULT_MISS_FLOOR_SECONDS))
+        _wait_until(started + settings.STATUS_CHECK_MISS_FLOOR_SECONDS)
         return StatusCheck(result=CheckResult.LOCKED if result is LinkResult.LOCKED else CheckResult.MISMATCH)
     found = Application.objects.select_related("program", "client", "current_stage").get(pk=application.pk)
     return StatusCheck(result=CheckResult.FOUND, application=found)

@@ -472,6 +472,12 @@ LINK_MAX_FAILURES_PER_APPLICATION = env.int("LINK_MAX_FAILURES_PER_APPLICATION",
 LINK_MAX_FAILURES_PER_ACCOUNT = env.int("LINK_MAX_FAILURES_PER_ACCOUNT", default=10)
 LINK_LOCK_HOURS = env.int("LINK_LOCK_HOURS", default=24)
 
+# The status check without an account (/check-status/): tries per address per window, and the
+# least time a miss takes, so that an unknown number and a wrong identifier answer alike.
+STATUS_CHECK_RATE_LIMIT = env.int("STATUS_CHECK_RATE_LIMIT", default=20)
+STATUS_CHECK_RATE_WINDOW_SECONDS = env.int("STATUS_CHECK_RATE_WINDOW_SECONDS", default=3600)
+STATUS_CHECK_MISS_FLOOR_SECONDS = env.float("STATUS_CHECK_MISS_FLOOR_SECONDS", default=0.05)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
