@@ -28,10 +28,10 @@ from tests.browser.conftest import (
     sign_in,
     visit,
 )
-from tests.browser.test_pages_in_both_languages import assert_page_language, in_language
+from tests.browser.test_pages_in_both_languages import assert_page_language, in_language, sign_in_member
 from tests.delegations.factories import MemberFactory, OrganisationFactory
 from tests.delegations.liaison_support import liaison_officer, publish, tomorrow_at
-from tests.factories import STAFF_TOTP_SECRET, ApplicationFactory, UserFactory, link, status_event_record
+from tests.factories import ApplicationFactory, UserFactory, link, status_event_record
 from tests.notifications_support import running_fake_notify
 
 pytestmark = BROWSER_TEST
@@ -145,7 +145,9 @@ def client_gives_access(page, *, language: str, cast: dict) -> Grant:
         in_language(language, "The status, stages, dates and processing-time estimate only")
     )
     expect(status_only).to_be_checked()  # the least is the default
-    expect(page.get_by_label(in_language(language, "They may also send enquiries and documents for me"))).not_to_be_checked()
+    expect(
+        page.get_by_label(in_language(language, "They may also send enquiries and documents for me"))
+    ).not_to_be_checked()
     shot(page, language, "02-give-form")
     page.get_by_role("button", name=in_language(language, "Continue to the consent")).click()
     page.wait_for_url(f"**/{language}/access/give/")
@@ -191,22 +193,9 @@ def client_gives_access(page, *, language: str, cast: dict) -> Grant:
 
 def caseworker_signs_in(page, *, language: str, caseworker) -> None:
     """The real sign-in page: the password, then a code from the authenticator app."""
-    import pyotp
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    TOTP.activate(caseworker, STAFF_TOTP_SECRET)
-    visit(page, f"/{language}/accounts/login/")
-    page.locator("#id_login").fill(caseworker.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]:not([form])").click()
-    page.wait_for_url("**/accounts/2fa/authenticate/**")
-    assert_accessible(page)
+    sign_in_member(page, account=caseworker, language=language)
     expect(page.locator("html")).to_have_attribute("lang", language)
-    shot(page, language, "05-caseworker-code")
-    page.locator("#id_code").fill(pyotp.TOTP(STAFF_TOTP_SECRET).now())
-    page.locator("main form button[type=submit]:not([form])").click()
-    page.wait_for_url(f"**/{language}/applications/")
-    assert_accessible(page)
+    shot(page, language, "05-caseworker-signed-in")
 
 
 def caseworker_sees_the_case(page, *, language: str, cast: dict) -> str:
