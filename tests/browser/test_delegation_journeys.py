@@ -193,9 +193,11 @@ def client_gives_access(page, *, language: str, cast: dict) -> Grant:
 
 def caseworker_signs_in(page, *, language: str, caseworker) -> None:
     """The real sign-in page: the password, then a code from the authenticator app."""
-    sign_in_member(page, account=caseworker, language=language)
+    sign_in_member(
+        page, account=caseworker, language=language, at_code=lambda page: shot(page, language, "05-caseworker-code")
+    )
     expect(page.locator("html")).to_have_attribute("lang", language)
-    shot(page, language, "05-caseworker-signed-in")
+    shot(page, language, "06-caseworker-signed-in")
 
 
 def caseworker_sees_the_case(page, *, language: str, cast: dict) -> str:
@@ -209,7 +211,7 @@ def caseworker_sees_the_case(page, *, language: str, cast: dict) -> str:
     with translation.override(language):
         expect(row).to_contain_text(str(Grant.Scope.STATUS.label))
     expect(page.locator("main")).not_to_contain_text(other.number)
-    shot(page, language, "06-cases-i-can-see")
+    shot(page, language, "07-cases-i-can-see")
 
     row.get_by_role("link", name=chosen.number).click()
     page.wait_for_url(f"**/{language}/applications/{chosen.number}/")
@@ -223,7 +225,7 @@ def caseworker_sees_the_case(page, *, language: str, cast: dict) -> str:
     expect(page.get_by_role("link", name=in_language(language, "See the decision"))).to_have_count(0)
     expect(page.locator(f'a[href*="/applications/{chosen.number}/decision/"]')).to_have_count(0)
     expect(page.locator("#notes-heading, #decision-heading")).to_have_count(0)
-    shot(page, language, "07-status-page")
+    shot(page, language, "08-status-page")
     # Nor does typing the decision page's address show it: out of scope is a 404.
     allow_page_status(page, 404)
     visit(page, f"/{language}/applications/{chosen.number}/decision/", status=404)
@@ -259,7 +261,7 @@ def caseworker_books_an_appointment(page, *, language: str, cast: dict) -> None:
     times.first.check()
     page.locator("main select[name=topic]").select_option(index=1)
     page.get_by_label(in_language(language, "Note for the officer")).fill("Biometrics appointment missed in March.")
-    shot(page, language, "08-book")
+    shot(page, language, "09-book")
     page.get_by_role("button", name=in_language(language, "Book the appointment")).click()
     page.wait_for_url(f"**/{language}/liaison/appointments/*/")
     assert_accessible(page)
@@ -277,7 +279,7 @@ def caseworker_books_an_appointment(page, *, language: str, cast: dict) -> None:
     assert answer.status == 200
     assert answer.headers["content-type"].startswith("text/calendar")
     assert "BEGIN:VEVENT" in answer.text()
-    shot(page, language, "09-booked")
+    shot(page, language, "10-booked")
 
 
 def client_reads_the_log_and_revokes(page, *, language: str, cast: dict, grant: Grant) -> None:
@@ -298,20 +300,20 @@ def client_reads_the_log_and_revokes(page, *, language: str, cast: dict, grant: 
     else:
         expect(log).to_contain_text("Bureau du député de Papineau")
         expect(log).to_contain_text(chosen.number)
-    shot(page, language, "10-access-log")
+    shot(page, language, "11-access-log")
 
     row = page.get_by_role("row").filter(has_text=chosen.number)
     row.locator(f'a[href$="/access/{grant.pk}/revoke/"]').click()
     page.wait_for_url(f"**/{language}/access/{grant.pk}/revoke/")
     assert_accessible(page)
-    shot(page, language, "11-revoke-confirm")
+    shot(page, language, "12-revoke-confirm")
     page.get_by_role("button", name=in_language(language, "Yes, remove the access")).click()
     page.wait_for_url(f"**/{language}/access/")
     assert_accessible(page)
     grant.refresh_from_db()
     assert grant.state == Grant.State.REVOKED
     expect(page.get_by_role("status")).to_be_visible()
-    shot(page, language, "12-revoked")
+    shot(page, language, "13-revoked")
 
 
 def caseworker_has_lost_the_case(page, *, language: str, cast: dict, status_url: str) -> None:
@@ -322,14 +324,14 @@ def caseworker_has_lost_the_case(page, *, language: str, cast: dict, status_url:
     assert_accessible(page)
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator("main")).not_to_contain_text("Gagnon-Lévesque")
-    shot(page, language, "13-status-page-gone")
+    shot(page, language, "14-status-page-gone")
 
     visit(page, f"/{language}/delegate/")
     expect(page.locator("main")).not_to_contain_text(chosen.number)
     expect(page.locator("main")).to_contain_text(
         in_language(language, "No client has given this organisation consent that is in force.")
     )
-    shot(page, language, "14-cases-after-revocation")
+    shot(page, language, "15-cases-after-revocation")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

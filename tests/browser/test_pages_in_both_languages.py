@@ -131,8 +131,11 @@ def test_keyboard_skip_link_and_language_toggle(page, language):
 # ---- The pages of consent-based access (issue 11) ----------------------------------------------
 
 
-def sign_in_member(page, *, account, language: str, landing: str = "/applications/") -> None:
-    """An organisation's member signs in as they must: their password, then a code from their app."""
+def sign_in_member(page, *, account, language: str, landing: str = "/applications/", at_code=None) -> None:
+    """An organisation's member signs in as they must: their password, then a code from their app.
+
+    `at_code(page)`, if given, is called on the page asking for the code (to take its picture).
+    """
     import pyotp
     from allauth.mfa.totp.internal.auth import TOTP
 
@@ -145,6 +148,9 @@ def sign_in_member(page, *, account, language: str, landing: str = "/application
     page.locator("main form button[type=submit]:not([form])").click()
     page.wait_for_url("**/accounts/2fa/authenticate/**")
     assert_accessible(page)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    if at_code is not None:
+        at_code(page)
     page.locator("#id_code").fill(pyotp.TOTP(STAFF_TOTP_SECRET).now())
     page.locator("main form button[type=submit]:not([form])").click()
     page.wait_for_url(f"**/{language}{landing}")
@@ -206,6 +212,20 @@ def test_public_pages_of_delegation(page, office_following_a_case):
             page, language, in_language(language, "Check the status of an application without an account")
         )
         expect(page.locator("main form")).to_be_visible()
+
+
+def test_not_found_page(page):
+    """The site's own 404 page, in the language of the address, signed in or not."""
+    from tests.browser.conftest import allow_page_status
+
+    allow_page_status(page, 404)
+    for language in LANGUAGES:
+        visit(page, f"/{language}/no-such-page/", status=404)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        expect(page.get_by_role("heading", level=1)).to_have_text(in_language(language, "Page not found"))
+        expect(
+            page.get_by_role("link", name=in_language(language, "Check the status of your application"))
+        ).to_be_visible()
 
 
 def test_client_pages_of_consent(page, office_following_a_case):
