@@ -7,9 +7,12 @@ in `delegations`. Imported by `applications.models`; foreign keys are named as s
 so this module needs nothing from it.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import Bilingual
@@ -280,6 +283,13 @@ class Grant(models.Model):
         grantee = self.organisation or self.grantee_account or self.grantee_email
         target = self.application or _("all applications")
         return f"{grantee} → {self.client.uci} ({target})"
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """The last whole day the grant is in force (it expires at the first moment of the next day)."""
+        if self.expires_at is None:
+            return None
+        return (timezone.localtime(self.expires_at) - datetime.timedelta(microseconds=1)).date()
 
     @property
     def grantee_label(self) -> str:

@@ -25,6 +25,9 @@ SCOPE_CHOICES = [
 ]
 
 
+LAST_DAY_INVALID = _("Enter the last day as year, month and day, for example 2027-03-31.")
+
+
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
         if obj.kind == Organisation.Kind.PARLIAMENTARY_OFFICE:
@@ -98,7 +101,10 @@ class GiveForm(forms.Form):
             "For example 2027-03-31. For the office of a Member of Parliament or a Senator, access ends after "
             "12 months at most."
         ),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": LAST_DAY_INVALID},
+        # A text box in year-month-day, like every date the portal asks for: a date picker's format varies.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
     def __init__(self, *args, applications, **kwargs):
@@ -157,7 +163,7 @@ class SignForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     confirm = forms.BooleanField(
-        label=_("I have read this consent and I give it."),
+        label=_("I have read this consent and I give it"),
         error_messages={"required": _("Tick the box to confirm that you give this consent.")},
     )
 
@@ -176,7 +182,9 @@ class NarrowForm(forms.Form):
         label=_("Last day of access"),
         required=False,
         help_text=_("Leave empty to keep the current end. For example 2027-03-31."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": LAST_DAY_INVALID},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
     def __init__(self, *args, grant: Grant, **kwargs):

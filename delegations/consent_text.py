@@ -7,7 +7,6 @@ stored on the grant, in English and in French, so what is kept is what was read.
 import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -35,7 +34,7 @@ def last_day_of(expires_at: datetime.datetime | None) -> datetime.date | None:
     """The last whole day a grant is in force: it expires at the first moment of the next day."""
     if expires_at is None:
         return None
-    return (timezone.localtime(expires_at) - datetime.timedelta(microseconds=1)).date()
+    return Grant(expires_at=expires_at).last_day
 
 
 def _day(value: datetime.date) -> str:
@@ -86,9 +85,12 @@ def consent_text(terms: ConsentTerms) -> str:
         }
     else:
         files = _("all my applications, including those I submit later")
+    # The grantee is named on a line of its own: an office's name ("Office of the Member for …")
+    # reads badly after a verb without an article, in either language.
     paragraphs = [
-        _("I, %(client)s, allow %(grantee)s to see %(files)s, %(role)s.")
-        % {"client": terms.client_name, "grantee": _grantee(terms), "role": _role(terms.kind), "files": files}
+        _("Whom I allow: %(grantee)s.") % {"grantee": _grantee(terms)},
+        _("I, %(client)s, allow them to see %(files)s, %(role)s.")
+        % {"client": terms.client_name, "role": _role(terms.kind), "files": files},
     ]
     if terms.licence_number:
         paragraphs.append(_("Their licence or bar number is %(licence)s.") % {"licence": terms.licence_number})

@@ -261,7 +261,12 @@ def _moves(appointment: Appointment, day: datetime.date, zone: str) -> list[tupl
         ignore_appointment=appointment,
     )
     officers = {appointment.officer_id: officer_label(appointment.officer)}
-    return [(slot_value(slot), _slot_label(slot, zone=zone, officers=officers)) for slot in slots]
+    # Its own time is free of itself, but moving there changes nothing: not offered.
+    return [
+        (slot_value(slot), _slot_label(slot, zone=zone, officers=officers))
+        for slot in slots
+        if slot.starts_at != appointment.starts_at
+    ]
 
 
 def _detail_page(

@@ -170,7 +170,7 @@ def client_gives_access(page, *, language: str, cast: dict) -> Grant:
     assert not Grant.objects.exists()
     shot(page, language, "03-consent")
 
-    page.get_by_label(in_language(language, "I have read this consent and I give it.")).check()
+    page.get_by_label(in_language(language, "I have read this consent and I give it")).check()
     page.get_by_role("button", name=in_language(language, "Sign and give access")).click()
     page.wait_for_url(f"**/{language}/access/")
     assert_accessible(page)

@@ -265,6 +265,6 @@ def test_the_consent_text_is_stored_in_both_languages_whatever_the_page_language
     with translation.override("fr"):
         (grant,) = give(client_account, grantee=GranteeChoice(organisation=office), applications=[files[0]])
     assert grant.consent_language == "fr"
-    assert grant.consent_text_en.startswith("I, Marie Gagnon-Lévesque")
-    assert "Office of the Member for Papineau" in grant.consent_text_en
+    assert grant.consent_text_en.startswith("Whom I allow: Office of the Member for Papineau")
+    assert "I, Marie Gagnon-Lévesque, allow them to see" in grant.consent_text_en
     assert "Bureau du député de Papineau" in grant.consent_text_fr

@@ -59,7 +59,7 @@ def test_the_cases_page_lists_the_offices_cases_with_scope_and_expiry(client, of
 
     page = html.unescape(client.get(reverse("delegate:cases")).text)
 
-    assert f"For {organisation.name_en}" in page
+    assert f"Consent given to {organisation.name_en}" in page
     assert mine.number in page and someone_elses.number not in page
     assert f"{mine.client.given_names} {mine.client.family_name}" in page
     assert "Status and timeline only" in page
@@ -111,7 +111,7 @@ def test_personal_grants_and_organisation_grants_show_apart(client, office, case
     page = client.get(reverse("delegate:cases")).text
 
     personal_section = page[page.index("Given to you personally") :]
-    office_section = page[page.index(f"For {office[0].name_en}") : page.index("Given to you personally")]
+    office_section = page[page.index(f"Consent given to {office[0].name_en}") : page.index("Given to you personally")]
     assert for_office.number in office_section and personal.number not in office_section
     assert personal.number in personal_section
 
@@ -125,7 +125,7 @@ def test_consent_ending_within_30_days_is_shown_first(client, office, caseworker
 
     page = client.get(reverse("delegate:cases")).text
 
-    expiring = page[page.index("Consent ending in the next 30 days") : page.index(f"For {office[0].name_en}")]
+    expiring = page[page.index("Consent ending in the next 30 days") : page.index(f"Consent given to {office[0].name_en}")]
     assert soon.number in expiring and later.number not in expiring
 
 
@@ -185,9 +185,9 @@ def test_a_grantee_sees_on_whose_behalf_and_under_which_consent(client, office, 
 
     client_name = f"{application.client.given_names} {application.client.family_name}"
     assert f"You are viewing this file for {client_name}" in page
-    assert f"The client gave {office[0].name_en} their consent." in page
+    assert f"The client gave their consent to this office or firm: {office[0].name_en}." in page
     assert "What you may see: Status and timeline only." in page
-    assert "The consent ends on" in page
+    assert "The consent ends at the end of" in page
     assert application.client.email not in page
     assert "Unlink this application" not in page
     assert reverse("delegate:cases") in page
