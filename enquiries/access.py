@@ -16,7 +16,7 @@ sent for a *waiting on you* request its application (see `document_for_viewer`).
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from applications.access import Basis, Need, application_for_viewer, visible_q
+from applications.access import Basis, Need, application_for_viewer, owner_q, visible_q
 from applications.models import Application, OrganisationMember
 from core.audit import audit_record
 from core.models import AuditAction
@@ -163,6 +163,13 @@ def _client_owns_document(*, viewer, document: Document) -> bool:
     return Application.objects.filter(files, pk=document.application.pk).exists()
 
 
+def _links_viewer(*, viewer, document: Document) -> bool:
+    """Whether the viewer's own account is linked to the document's application (or sent its enquiry)."""
+    if document.application is None:
+        return document.ticket is not None and document.ticket.account_id == viewer.pk
+    return Application.objects.filter(owner_q(viewer=viewer), pk=document.application_id).exists()
+
+
 def _staff_basis(*, viewer, document: Document, request: HttpRequest) -> str | None:
     """On what basis staff may open the document, or None.
 
@@ -207,7 +214,8 @@ def document_for_viewer(*, viewer, pk: int, request: HttpRequest) -> Document:
     if document is None:
         raise Http404
     if _client_owns_document(viewer=viewer, document=document):
-        basis = "owner"
+        # The client's own account, or a grantee who may send documents for them.
+        basis = "owner" if _links_viewer(viewer=viewer, document=document) else "grantee"
     else:
         staff_basis = None if document.deleted_at else _staff_basis(viewer=viewer, document=document, request=request)
         if staff_basis is None:

@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 
-from applications.access import Basis
+from applications.access import Basis, Need
 from applications.models import Application, ApplicationLink, Stage
 from core.i18n import active_language
 from enquiries.models import Document, Ticket, TicketChange, TicketMessage, TicketState
@@ -210,11 +210,15 @@ def case_timeline_extras(*, application: Application) -> list[TimelineEntry]:
 
     The documents the client sent (grouped per submission) and their enquiries about
     the file. For the page already gated by applications.access: no further check here.
-    A grantee gets only the enquiries sent for the client under a grant: the client's own
-    documents and conversations are their correspondence.
+    A grantee gets the enquiries sent for the client under a grant, never the client's own
+    conversations; the documents sent about the file only when the grant lets them send
+    documents too.
     """
     entries = _enquiry_events(application=application)
-    if getattr(application, "viewer_basis", None) is not Basis.GRANTEE:
+    # Documents: for the client, staff, and a grantee who may send documents for the client.
+    if getattr(application, "viewer_basis", None) is not Basis.GRANTEE or Need.ACT_ON_BEHALF in getattr(
+        application, "viewer_needs", frozenset()
+    ):
         entries += _documents_sent(application=application)
     return sorted(entries, key=lambda entry: entry.occurred_at, reverse=True)
 

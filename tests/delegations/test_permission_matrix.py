@@ -20,6 +20,7 @@ from django.utils import timezone
 from applications.access import Need
 from applications.models import Application, Grant
 from delegations.liaison_models import Appointment
+from enquiries.models import Document
 from status_tracker.events import EventIn
 from status_tracker.ingest import ItemResult, events_ingest
 from status_tracker.models import EventKind
@@ -55,6 +56,7 @@ class Case:
     people: dict
     grant_id: int = 0  # the representative's grant: its pages are the client's alone
     appointment_id: int | None = None  # a liaison appointment the office booked (open cases)
+    document_id: int = 0  # a document the client sent about the file (its file since deleted: answers 410)
 
 
 def _decide(application: Application) -> None:
@@ -115,6 +117,14 @@ def _case(index: int, *, decided: bool, staff, clerk, officer) -> Case:
     people["unverified_office"] = unverified.account
     case = Case(application=application, decided=decided, people=people)
     case.grant_id = Grant.objects.get(organisation=lawyer.organisation).pk
+    case.document_id = Document.objects.create(
+        application=application,
+        uploaded_by=owner,
+        original_name="passport.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+    ).pk
     if not decided:
         start = tomorrow_at(9 + index)
         case.appointment_id = Appointment.objects.create(
@@ -158,6 +168,8 @@ class Page:
     owner_only: bool = False
     # A liaison appointment: its office's caseworker alone (the officer is not among these people).
     appointment: bool = False
+    # A document the client sent: people who may send documents for the client, and staff who read the file.
+    document: bool = False
 
 
 PAGES = [
@@ -167,6 +179,7 @@ PAGES = [
     Page("narrow a grant", "/{lang}/access/{grant}/narrow/", Need.STATUS, owner_only=True),
     Page("revoke a grant", "/{lang}/access/{grant}/revoke/", Need.STATUS, owner_only=True),
     Page("liaison appointment", "/{lang}/liaison/appointments/{appointment}/", Need.STATUS, appointment=True),
+    Page("document sent by the client", "/{lang}/documents/{document}/download/", Need.STATUS, document=True),
     Page(
         "appointment calendar file",
         "/{lang}/liaison/appointments/{appointment}/calendar.ics",
@@ -203,6 +216,9 @@ def expected_status(page: Page, kind: str, needs: frozenset, target: Case, *, ow
         return 200 if kind == "owner" and own else 404
     if page.appointment:
         return 200 if kind == "office_caseworker" and Need.STATUS in needs else 404
+    if page.document:
+        # Its file is gone (410 says so) to those who may open it; a 404 to everyone else.
+        return 410 if Need.ACT_ON_BEHALF in needs or (kind == "staff" and Need.STATUS in needs) else 404
     if page.need not in needs or (page.decided_only and not target.decided):
         return 404
     if page.others_status is not None and kind != "owner":
@@ -250,7 +266,11 @@ def test_no_page_of_a_case_leaks_to_anyone(world):
                         if page.appointment and target.appointment_id is None:
                             continue
                         path = page.path.format(
-                            lang=lang, number=number, grant=target.grant_id, appointment=target.appointment_id
+                            lang=lang,
+                            number=number,
+                            grant=target.grant_id,
+                            appointment=target.appointment_id,
+                            document=target.document_id,
                         )
                         response = browser.get(path)
                         tried += 1
@@ -283,6 +303,7 @@ def test_no_page_of_a_case_leaks_to_anyone(world):
                         number=target.application.number,
                         grant=target.grant_id,
                         appointment=target.appointment_id,
+                        document=target.document_id,
                     )
                 )
                 tried += 1
