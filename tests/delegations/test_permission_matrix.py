@@ -170,6 +170,8 @@ class Page:
     appointment: bool = False
     # A document the client sent: people who may send documents for the client, and staff who read the file.
     document: bool = False
+    # The upstream system's read-back: service tokens only, never a person's session.
+    api: bool = False
 
 
 PAGES = [
@@ -180,6 +182,7 @@ PAGES = [
     Page("revoke a grant", "/{lang}/access/{grant}/revoke/", Need.STATUS, owner_only=True),
     Page("liaison appointment", "/{lang}/liaison/appointments/{appointment}/", Need.STATUS, appointment=True),
     Page("document sent by the client", "/{lang}/documents/{document}/download/", Need.STATUS, document=True),
+    Page("upstream read-back", "/api/v1/applications/{number}/?lang={lang}", Need.STATUS, api=True),
     Page(
         "appointment calendar file",
         "/{lang}/liaison/appointments/{appointment}/calendar.ics",
@@ -212,6 +215,8 @@ def list_may_show(rule: str, kind: str, needs: frozenset, *, own: bool, target: 
 
 
 def expected_status(page: Page, kind: str, needs: frozenset, target: Case, *, own: bool) -> int:
+    if page.api:
+        return 401
     if page.owner_only:
         return 200 if kind == "owner" and own else 404
     if page.appointment:
@@ -307,7 +312,10 @@ def test_no_page_of_a_case_leaks_to_anyone(world):
                     )
                 )
                 tried += 1
-                if response.status_code != 302 or "/accounts/login/" not in response["Location"]:
+                if page.api:
+                    if response.status_code != 401:
+                        leaks.append(f"anonymous {page.name} of {target.application.number}: {response.status_code}")
+                elif response.status_code != 302 or "/accounts/login/" not in response["Location"]:
                     leaks.append(f"anonymous {page.name} of {target.application.number}: {response.status_code}")
     print(f"\npermission matrix: {tried} requests, {len(leaks)} leaks, {len(wrong)} other differences")
     assert leaks == []
