@@ -386,7 +386,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
 def officer_day(request: HttpRequest) -> HttpResponse:
     """The officer's appointments for a day or the week from it, in their chosen zone."""
     zone = viewer_zone(request)
-    form = DayForm(request.GET or None)
+    form = DayForm(request.GET or None, initial={"span": "week"})
     day, days = form.period(zone=zoneinfo.ZoneInfo(zone))
     start, end = _day_bounds(day, zone, days)
     appointments = (
