@@ -75,6 +75,9 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or "development-only-key-n
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("PORTAL_SITE_URL", default="http://127.0.0.1:8000")
+# The footer's "Date modified": the date of the deployed commit (YYYY-MM-DD), set by the image
+# build. Empty: the checked-out commit's date, else the newest deployed page or style file.
+DATE_MODIFIED = env.str("PORTAL_DATE_MODIFIED", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -142,10 +145,13 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.language_switch",
+                "portal.context_processors.site_dates",
                 "notifications.context_processors.unread_notifications",
                 "enquiries.context_processors.agent_workspace",
                 "delegations.context_processors.delegate_menu",
             ],
+            # `iso8601`, the one filter for <time datetime="…">, is available in every template.
+            "builtins": ["core.templatetags.machine_dates"],
         },
     },
 ]
