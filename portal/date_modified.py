@@ -7,6 +7,7 @@ pages, styles and translations that were deployed. Read once per process.
 
 import datetime
 import functools
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,9 +17,12 @@ _SHOWN_FILES = ("templates", "static", "locale")
 
 
 def _commit_date(root: Path) -> datetime.date | None:
+    git = shutil.which("git")
+    if git is None:
+        return None
     try:
-        result = subprocess.run(
-            ["git", "-C", str(root), "log", "-1", "--format=%cs"],
+        result = subprocess.run(  # noqa: S603 - a fixed command on our own checkout
+            [git, "-C", str(root), "log", "-1", "--format=%cs"],
             capture_output=True,
             text=True,
             timeout=5,
@@ -35,7 +39,7 @@ def _newest_file_date(root: Path) -> datetime.date | None:
         for path in (root / folder).rglob("*"):
             if path.is_file():
                 newest = max(newest, path.stat().st_mtime)
-    return datetime.date.fromtimestamp(newest) if newest else None
+    return datetime.datetime.fromtimestamp(newest, tz=datetime.UTC).date() if newest else None
 
 
 @functools.cache

@@ -209,3 +209,40 @@ def test_the_api_docs_shell_has_no_main_of_its_own(client):
 
     assert "<main" not in text
     assert 'id="swagger-ui"' in text
+
+
+# --- Canada.ca page furniture: description, alternates, date modified -----------------------------
+
+
+@pytest.fixture
+def fixed_date_modified(settings):
+    from portal.date_modified import date_modified
+
+    settings.DATE_MODIFIED = "2026-11-30"
+    date_modified.cache_clear()
+    yield
+    date_modified.cache_clear()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_page_has_a_description_alternates_and_the_date_modified(client, fixed_date_modified, language):
+    other = "fr" if language == "en" else "en"
+
+    text = client.get(f"/{language}/processing-times/").text
+
+    assert re.search(r'<meta name="description" content="[^"]{40,}">', text)
+    assert f'<link rel="alternate" hreflang="{language}" href="/{language}/processing-times/">' in text
+    assert f'<link rel="alternate" hreflang="{other}" href="/{other}/processing-times/">' in text
+    assert '<time datetime="2026-11-30">2026-11-30</time>' in text
+
+
+def test_without_a_setting_the_date_modified_is_the_code_s_not_today_s(settings):
+    from portal.date_modified import date_modified
+
+    settings.DATE_MODIFIED = ""
+    date_modified.cache_clear()
+    try:
+        shown = date_modified()
+    finally:
+        date_modified.cache_clear()
+    assert shown is not None and shown <= timezone.localdate()
