@@ -322,6 +322,19 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+
+# Country names as the Government of Canada writes them: django-countries' French list
+# keeps some dated ones (« Arabie Saoudite », « Biélorussie », « Birmanie », « Timor Oriental »).
+# The English names stay django-countries' own; the French are in locale/fr.
+COUNTRIES_OVERRIDE = {
+    "SA": _("Saudi Arabia"),
+    "BY": _("Belarus"),
+    "MM": _("Myanmar"),
+    "TL": _("Timor-Leste"),
+    "MD": _("Moldova"),
+    "SZ": _("Eswatini"),
+    "MK": _("North Macedonia"),
+}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

@@ -174,7 +174,7 @@ REFUSAL_GROUNDS: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
         (
             "A form, a signature, a fee or a required document was missing, so the application could not be "
             "assessed as it was. The checklist for your program lists everything that must be included.",
-            "Il manquait un formulaire, une signature, des frais ou un document exigé : la demande ne pouvait "
+            "Il manquait un formulaire, une signature, des frais ou un document exigé : la demande ne pouvait "
             "donc pas être évaluée telle quelle. La liste de contrôle de votre programme indique tout ce qui doit "
             "être fourni.",
         ),
