@@ -100,7 +100,7 @@ def test_the_methodology_explains_every_figure(client):
         "decisions we made per month over the last 3 months",
         "Applications ahead of yours",
         "Outside normal processing time",
-        "service standard instead",
+        "we use the program's service standard",
         "median",
         "2:30 a.m.",
         "not a commitment",
