@@ -246,3 +246,39 @@ def test_without_a_setting_the_date_modified_is_the_code_s_not_today_s(settings)
     finally:
         date_modified.cache_clear()
     assert shown is not None and shown <= timezone.localdate()
+
+
+# Still a <p> until the delegations pages are next edited (issue 13's report).
+BREADCRUMBS_NOT_YET_A_LIST = {
+    "delegations/grantee/organisation.html",
+    "delegations/grantee/member_remove.html",
+    "delegations/liaison/availability.html",
+    "delegations/liaison/detail.html",
+    "delegations/liaison/book.html",
+}
+
+
+def test_breadcrumbs_are_a_labelled_nav_with_a_list():
+    wrong = []
+    for path in TEMPLATES.rglob("*.html"):
+        name = path.relative_to(TEMPLATES).as_posix()
+        text = path.read_text()
+        if name in BREADCRUMBS_NOT_YET_A_LIST or name.startswith("admin/"):
+            continue
+        if '<p class="breadcrumb">' in text:
+            wrong.append(name)
+        for match in re.finditer(r'<nav class="breadcrumb"([^>]*)>(.{0,10})', text):
+            if "aria-label=" not in match.group(1) or not match.group(2).startswith("<ol>"):
+                wrong.append(name)
+    assert not wrong, wrong
+
+
+def test_the_decision_page_has_its_breadcrumb_trail_and_description(client):
+    user, application = _refusal_with_notes(client_language="en")
+    sign_in(client, user)
+
+    text = client.get(f"/fr/applications/{application.number}/decision/").text
+
+    trail = re.search(r'<nav class="breadcrumb" aria-label="Vous êtes ici"><ol>(.*?)</ol></nav>', text, re.S)
+    assert trail and trail.group(1).count("<li>") == 2
+    assert '<meta name="description" content="La décision rendue sur votre demande' in text
