@@ -7,6 +7,7 @@ import datetime
 import re
 
 from dateutil.relativedelta import relativedelta
+from django.utils import formats, translation
 
 # The mean Gregorian month (30.4375 days). Only for rates and rough durations
 # ("decisions a month", "about 4 months"); calendar dates use the functions below.
@@ -53,3 +54,11 @@ def french_first_of_month(text: str) -> str:
     Applied to a date already formatted in French; any other text comes back unchanged.
     """
     return _FRENCH_FIRST.sub(r"1er \1", text)
+
+
+def date_format(value, format: str | None = None, use_l10n: bool | None = None) -> str:  # noqa: A002 - Django's name
+    """Django's formats.date_format, with the French ordinal for the first of the month."""
+    text = formats.date_format(value, format, use_l10n)
+    if (translation.get_language() or "").startswith("fr"):
+        return french_first_of_month(text)
+    return text

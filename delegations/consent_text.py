@@ -8,10 +8,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.models import Grant, Organisation
+from core.dates import date_format
 from core.i18n import in_both_languages
 
 

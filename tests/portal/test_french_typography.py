@@ -97,3 +97,12 @@ def test_the_sign_up_page_uses_one_name_for_itself(client, language):
     else:
         assert "Inscription" not in text and "Création de compte" not in text
         assert "Créer un compte" in text
+
+
+def test_dates_formatted_in_python_follow_the_same_rule():
+    from core.dates import date_format
+
+    with translation.override("fr"):
+        assert date_format(datetime.date(2027, 3, 1), "DATE_FORMAT") == "1er mars 2027"
+    with translation.override("en"):
+        assert "1er" not in date_format(datetime.date(2027, 3, 1), "DATE_FORMAT")
