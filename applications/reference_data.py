@@ -36,7 +36,7 @@ STAGES = {
         ),
         "action": (
             "If the officer needs more information, we will ask for it here.",
-            "Si l'agent a besoin de plus de renseignements, nous vous les demanderons ici.",
+            "Si l'agente ou l'agent a besoin de plus de renseignements, nous vous les demanderons ici.",
         ),
     },
     "nomination": {

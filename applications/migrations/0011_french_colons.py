@@ -1,8 +1,8 @@
-"""French typography in reference data: a non-breaking space before a colon (issue 13)."""
-
-import re
+"""French reference data as reviewed for issue 13: typography and inclusive writing."""
 
 from django.db import migrations
+
+from core.french_wording import french_wording_fix
 
 FRENCH_FIELDS = {
     "Program": ["name_fr", "description_fr"],
@@ -17,7 +17,7 @@ def french_colons_fix(apps, schema_editor):
             changed = []
             for name in fields:
                 value = getattr(row, name)
-                fixed = re.sub(r"(?<=\S) :(?=\s|$)", "\u00a0:", value)
+                fixed = french_wording_fix(value)
                 if fixed != value:
                     setattr(row, name, fixed)
                     changed.append(name)

@@ -106,3 +106,29 @@ def test_dates_formatted_in_python_follow_the_same_rule():
         assert date_format(datetime.date(2027, 3, 1), "DATE_FORMAT") == "1er mars 2027"
     with translation.override("en"):
         assert "1er" not in date_format(datetime.date(2027, 3, 1), "DATE_FORMAT")
+
+
+@pytest.mark.parametrize(
+    ("stored", "fixed"),
+    [
+        ("L'agent n'est pas convaincu", "L'agente ou l'agent n'est pas convaincu"),
+        ("fournir à l'agent les documents", "fournir à l'agente ou à l'agent les documents"),
+        ("Entrée express : métiers", "Entrée express\u00a0: métiers"),
+        ("indiquée; l'agent a donc", "indiquée\u202f; l'agente ou l'agent a donc"),
+        ("si vous êtes étudiant, vos droits", "si vous venez étudier, vos droits"),
+    ],
+)
+def test_stored_french_wording_is_fixed_once_and_only_once(stored, fixed):
+    from core.french_wording import french_wording_fix
+
+    assert french_wording_fix(stored) == fixed
+    assert french_wording_fix(fixed) == fixed
+
+
+@pytest.mark.django_db
+def test_the_refusal_grounds_in_the_database_use_inclusive_french():
+    from status_tracker.models import RefusalGround
+
+    texts = " ".join(ground.title_fr + " " + ground.explanation_fr for ground in RefusalGround.objects.all())
+    assert texts
+    assert not re.search(r"(?<!agente ou )(?<!à )\bl'agent\b(?! ou)|\bL'agent\b|étudiant\b", texts)
