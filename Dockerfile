@@ -9,6 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# The footer's "Date modified": pass the commit date of what is built,
+# e.g. --build-arg PORTAL_DATE_MODIFIED=$(git log -1 --format=%cs)
+ARG PORTAL_DATE_MODIFIED=""
+ENV PORTAL_DATE_MODIFIED=$PORTAL_DATE_MODIFIED
+
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 

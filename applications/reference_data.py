@@ -36,7 +36,7 @@ STAGES = {
         ),
         "action": (
             "If the officer needs more information, we will ask for it here.",
-            "Si l'agent a besoin de plus de renseignements, nous vous les demanderons ici.",
+            "Si l'agente ou l'agent a besoin de plus de renseignements, nous vous les demanderons ici.",
         ),
     },
     "nomination": {
@@ -158,7 +158,7 @@ PROGRAMS = {
         ],
     },
     "express-entry-cec": {
-        "name": ("Express Entry: Canadian Experience Class", "Entrée express : catégorie de l'expérience canadienne"),
+        "name": ("Express Entry: Canadian Experience Class", "Entrée express : catégorie de l'expérience canadienne"),
         "description": (
             "Permanent residence for skilled workers with recent work experience in Canada.",
             "Résidence permanente pour les travailleurs qualifiés ayant une expérience de travail récente au Canada.",
@@ -170,7 +170,7 @@ PROGRAMS = {
         "stages": ["completeness", "eligibility", "biometrics", "medical_exam", "background_check", "final_decision"],
     },
     "express-entry-fsw": {
-        "name": ("Express Entry: Federal Skilled Worker", "Entrée express : travailleurs qualifiés (fédéral)"),
+        "name": ("Express Entry: Federal Skilled Worker", "Entrée express : travailleurs qualifiés (fédéral)"),
         "description": (
             "Permanent residence for skilled workers with foreign work experience.",
             "Résidence permanente pour les travailleurs qualifiés ayant une expérience de travail à l'étranger.",
@@ -182,7 +182,7 @@ PROGRAMS = {
         "stages": ["completeness", "eligibility", "biometrics", "medical_exam", "background_check", "final_decision"],
     },
     "express-entry-fst": {
-        "name": ("Express Entry: Federal Skilled Trades", "Entrée express : métiers spécialisés (fédéral)"),
+        "name": ("Express Entry: Federal Skilled Trades", "Entrée express : métiers spécialisés (fédéral)"),
         "description": (
             "Permanent residence for qualified tradespeople.",
             "Résidence permanente pour les gens de métier qualifiés.",

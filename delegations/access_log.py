@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Grant, OrganisationMember
+from core.dates import date_format
 from core.i18n import active_language
 from core.models import AuditAction, AuditEvent
 from delegations.consent import person_short_name

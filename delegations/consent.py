@@ -17,14 +17,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.access import normalize_application_number
 from applications.audit import case_audit_record
 from applications.models import Application, Client, Grant, Organisation, OrganisationMember
 from core.audit import audit_record
-from core.dates import add_months
+from core.dates import add_months, date_format
 from core.i18n import active_language, in_both_languages
 from core.models import AuditAction
 from core.ratelimit import rate_hit

@@ -7,10 +7,10 @@ stored on the grant, in English and in French, so what is kept is what was read.
 import datetime
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.models import Grant, Organisation
+from core.dates import date_format
 from core.i18n import in_both_languages
 
 

@@ -24,7 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,6 +40,7 @@ from applications.access import (
 )
 from applications.audit import case_audit_record
 from applications.models import Application, Grant, Organisation, OrganisationMember
+from core.dates import date_format
 from core.models import AuditAction
 from delegations.liaison_models import LENGTHS, LIAISON_GROUP, Appointment, Availability
 from notifications.models import Kind
@@ -547,7 +548,7 @@ def when_label(*, moment: datetime.datetime, zone: str) -> str:
     """A date and time in `zone`, in the active language, with the zone named."""
     local = timezone.localtime(moment, zoneinfo.ZoneInfo(zone))
     return _("%(when)s (%(zone)s)") % {
-        "when": formats.date_format(local, "DATETIME_FORMAT"),
+        "when": date_format(local, "DATETIME_FORMAT"),
         "zone": zone_label(zone),
     }
 

@@ -12,12 +12,12 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Organisation, OrganisationMember
 from core.audit import audit_record
+from core.dates import date_format
 from core.i18n import in_both_languages
 from core.models import AuditAction
 from delegations.org_models import MemberInvitation

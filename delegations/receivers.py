@@ -1,10 +1,10 @@
 """What the delegations app does when the access policy reports something."""
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.models import Grant, OrganisationMember
+from core.dates import date_format
 from delegations.consent import client_tell, person_short_name
 
 

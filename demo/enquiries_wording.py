@@ -64,7 +64,7 @@ TOPIC_WORDS: dict[str, dict[str, list[Pair]]] = {
                 "Is my application still being processed ({program})? The last update on my page is from a while "
                 "ago. Number: {number}.",
                 "Ma demande est-elle toujours en traitement ({program})? La dernière mise à jour sur ma page date "
-                "d'un bon moment. Numéro : {number}.",
+                "d'un bon moment. Numéro : {number}.",
             ),
             (
                 "My employer is asking when I can start. Can you confirm that file {number} is moving forward?",
@@ -171,7 +171,7 @@ TOPIC_WORDS: dict[str, dict[str, list[Pair]]] = {
             (
                 "Files are not always processed in the order people apply: each one needs different checks. "
                 'Yours ({number}) is at "{stage}" and nothing is missing.',
-                "Les dossiers ne sont pas toujours traités dans l'ordre où les demandes sont présentées : chacun "
+                "Les dossiers ne sont pas toujours traités dans l'ordre où les demandes sont présentées : chacun "
                 "exige des vérifications différentes. Le vôtre ({number}) est à l'étape « {stage} » et rien n'y "
                 "manque.",
             ),
@@ -309,7 +309,7 @@ TOPIC_WORDS: dict[str, dict[str, list[Pair]]] = {
             (
                 'You can replace a document: send the right one with "Send documents" for the same request and '
                 "write in the message that it replaces the earlier one. I added a note to {number} as well.",
-                "Vous pouvez remplacer un document : envoyez le bon avec « Envoyer des documents » pour la même "
+                "Vous pouvez remplacer un document : envoyez le bon avec « Envoyer des documents » pour la même "
                 "demande et précisez dans le message qu'il remplace le précédent. J'ai aussi ajouté une note au "
                 "dossier {number}.",
             ),
@@ -322,7 +322,7 @@ TOPIC_WORDS: dict[str, dict[str, list[Pair]]] = {
             ),
             (
                 "Your extension is granted: the officer will wait 30 more days for the documents for {number}.",
-                "Votre prolongation est accordée : l'agent attendra 30 jours de plus les documents pour la demande "
+                "Votre prolongation est accordée : l'agent attendra 30 jours de plus les documents pour la demande "
                 "{number}.",
             ),
         ],
@@ -376,7 +376,7 @@ TOPIC_WORDS: dict[str, dict[str, list[Pair]]] = {
             (
                 "To change the address on your file we need proof of it: a lease, a utility bill or a bank "
                 "letter with your name. Could you send one?",
-                "Pour changer l'adresse à votre dossier, il nous faut une preuve : un bail, une facture de "
+                "Pour changer l'adresse à votre dossier, il nous faut une preuve : un bail, une facture de "
                 "services publics ou une lettre de votre banque à votre nom. Pourriez-vous en envoyer une?",
             ),
             (
@@ -398,7 +398,7 @@ TOPIC_WORDS: dict[str, dict[str, list[Pair]]] = {
             ),
             (
                 "Done: file {number} now has your new telephone number.",
-                "C'est fait : le dossier {number} contient maintenant votre nouveau numéro de téléphone.",
+                "C'est fait : le dossier {number} contient maintenant votre nouveau numéro de téléphone.",
             ),
             (
                 "Your contact email for {number} is changed. Notices about the file will go to this address.",
@@ -463,7 +463,7 @@ TOPIC_WORDS: dict[str, dict[str, list[Pair]]] = {
             (
                 "To ask for urgent processing we need proof of the reason: a medical letter, a death certificate "
                 "or a letter from your employer. Could you send it?",
-                "Pour demander un traitement urgent, il nous faut une preuve du motif : une lettre médicale, un "
+                "Pour demander un traitement urgent, il nous faut une preuve du motif : une lettre médicale, un "
                 "certificat de décès ou une lettre de votre employeur. Pourriez-vous l'envoyer?",
             ),
             (
@@ -509,7 +509,7 @@ TOPIC_WORDS: dict[str, dict[str, list[Pair]]] = {
             (
                 "I cannot link my application {number}: the page says the details do not match, but I copied "
                 "them from my letter.",
-                "Je n'arrive pas à lier ma demande {number} : la page indique que les renseignements ne "
+                "Je n'arrive pas à lier ma demande {number} : la page indique que les renseignements ne "
                 "correspondent pas, mais je les ai copiés de ma lettre.",
             ),
             (
@@ -568,7 +568,7 @@ TOPIC_WORDS: dict[str, dict[str, list[Pair]]] = {
             ),
             (
                 "The page is up to date: it shows the last change on file {number}, and nothing has changed since.",
-                "La page est à jour : elle affiche le dernier changement au dossier {number}, et rien n'a changé "
+                "La page est à jour : elle affiche le dernier changement au dossier {number}, et rien n'a changé "
                 "depuis.",
             ),
         ],
@@ -658,7 +658,7 @@ TOPIC_WORDS: dict[str, dict[str, list[Pair]]] = {
             ),
             (
                 "Yes: I added your child to file {number}. You will receive a request for the child's documents.",
-                "Oui : j'ai ajouté votre enfant au dossier {number}. Vous recevrez une demande pour les documents "
+                "Oui : j'ai ajouté votre enfant au dossier {number}. Vous recevrez une demande pour les documents "
                 "de l'enfant.",
             ),
             (
@@ -763,7 +763,7 @@ TOPIC_WORDS: dict[str, dict[str, list[Pair]]] = {
             (
                 "We updated the contact details on {number}: until you tell us otherwise, we will write to this "
                 "email only.",
-                "Nous avons mis à jour les coordonnées de la demande {number} : jusqu'à nouvel ordre, nous vous "
+                "Nous avons mis à jour les coordonnées de la demande {number} : jusqu'à nouvel ordre, nous vous "
                 "écrirons seulement à ce courriel.",
             ),
             (
@@ -806,7 +806,7 @@ CLIENT_FOLLOW_UPS: list[Pair] = [
     ),
     (
         "One more question: does this also apply to my spouse's file?",
-        "Une autre question : est-ce que cela s'applique aussi au dossier de mon époux?",
+        "Une autre question : est-ce que cela s'applique aussi au dossier de mon époux?",
     ),
     (
         "I did what you said but the page still shows the same thing.",
@@ -824,7 +824,7 @@ CLIENT_FOLLOW_UPS: list[Pair] = [
 AGENT_SECOND_ANSWERS: list[Pair] = [
     (
         "I checked again and there is nothing more I can add for now: your file {number} is not waiting on you.",
-        "J'ai vérifié de nouveau et je ne peux rien ajouter pour l'instant : votre dossier {number} n'attend rien "
+        "J'ai vérifié de nouveau et je ne peux rien ajouter pour l'instant : votre dossier {number} n'attend rien "
         "de vous.",
     ),
     (
@@ -853,7 +853,7 @@ AGENT_SECOND_ANSWERS_NO_FILE: list[Pair] = [
 AGENT_NOTES: list[Pair] = [
     (
         "Checked the file in the case system: nothing pending on our side.",
-        "Dossier vérifié dans le système : rien en attente de notre côté.",
+        "Dossier vérifié dans le système : rien en attente de notre côté.",
     ),
     (
         "Asked the processing office by email; waiting for their answer.",
@@ -869,7 +869,7 @@ AGENT_NOTES: list[Pair] = [
 ]
 TRANSFER_NOTES: list[Pair] = [
     ("Reassigned to balance the queue.", "Réassigné pour équilibrer la file."),
-    ("Transferred: needs someone who knows this program.", "Transféré : il faut quelqu'un qui connaît ce programme."),
+    ("Transferred: needs someone who knows this program.", "Transféré : il faut quelqu'un qui connaît ce programme."),
     ("Transferred while I am on leave.", "Transféré pendant mon congé."),
 ]
 SPAM_MESSAGES: list[str] = [
@@ -949,7 +949,7 @@ CRISIS_CHANNEL = {
     ),
     "banner_fr": (
         "Vous avez été évacué en raison des feux de forêt? Écrivez « feux de forêt » dans votre demande de "
-        "renseignements : une équipe dédiée vous répond en 2 jours ouvrables, et les délais de votre dossier "
+        "renseignements : une équipe dédiée vous répond en 2 jours ouvrables, et les délais de votre dossier "
         "peuvent être prolongés."
     ),
 }
@@ -958,7 +958,7 @@ CRISIS_TOPIC = {
     "name_fr": "Évacuations – feux de forêt",
     "description_en": "For people whose file is affected by the wildfire evacuations: deadlines, appointments, "
     "lost documents.",
-    "description_fr": "Pour les personnes dont le dossier est touché par les évacuations dues aux feux de forêt : "
+    "description_fr": "Pour les personnes dont le dossier est touché par les évacuations dues aux feux de forêt : "
     "délais, rendez-vous, documents perdus.",
 }
 
@@ -975,7 +975,7 @@ DEMO_APPLICANT_WORDS: dict[str, Pair] = {
         "ties to your country. A new application should explain the source of any large deposit and include a "
         "letter from your employer confirming your leave. You can also read the officer's notes from your "
         "decision page.\n\n{agent}\nClient Support Centre",
-        "Bonjour {name},\n\nLa lettre de décision pour la demande {number} donne les deux motifs : les fonds "
+        "Bonjour {name},\n\nLa lettre de décision pour la demande {number} donne les deux motifs : les fonds "
         "présentés et les liens avec votre pays. Une nouvelle demande devrait expliquer la provenance de tout dépôt "
         "important et comprendre une lettre de votre employeur confirmant votre congé. Vous pouvez aussi lire les "
         "notes de l'agent sur votre page de décision.\n\n{agent}\nCentre de soutien à la clientèle",
@@ -1005,7 +1005,7 @@ DEMO_APPLICANT_WORDS: dict[str, Pair] = {
         "Hello {name},\n\nYes, please: send a scan of the confirmation sheet (the page with the clinic's stamp "
         'and your exam number) with "Send documents" on your status page, or attach it to a reply here. It '
         "lets the officer match the results to your file.\n\n{agent}\nClient Support Centre",
-        "Bonjour {name},\n\nOui, s'il vous plaît : envoyez une numérisation de la feuille de confirmation (la "
+        "Bonjour {name},\n\nOui, s'il vous plaît : envoyez une numérisation de la feuille de confirmation (la "
         "page portant le tampon de la clinique et votre numéro d'examen) avec « Envoyer des documents » sur votre "
         "page de statut, ou joignez-la à une réponse ici. Elle permet à l'agent de rattacher les résultats à votre "
         "dossier.\n\n{agent}\nCentre de soutien à la clientèle",

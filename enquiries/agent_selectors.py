@@ -15,10 +15,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from applications.access import Need, application_for_viewer
 from applications.models import Application
+from core.dates import date_format
 from enquiries import clock
 from enquiries.access import AGENT_GROUP, SUPERVISOR_GROUP, is_supervisor, tickets_for_agent
 from enquiries.alerts import at_risk_threshold
@@ -355,7 +356,7 @@ def fill_placeholders(text: str, values: dict[str, str]) -> str:
 
 
 def _date_text(day: datetime.date | None) -> str:
-    return formats.date_format(day, "DATE_FORMAT") if day else ""
+    return date_format(day, "DATE_FORMAT") if day else ""
 
 
 def placeholder_values(*, ticket: Ticket, client_view: ClientView | None) -> dict[str, str]:

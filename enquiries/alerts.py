@@ -16,9 +16,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import date_format
 from core.i18n import in_both_languages
 from enquiries import clock
 from enquiries.access import AGENT_GROUP, SUPERVISOR_GROUP
@@ -113,7 +114,7 @@ def _wording(*, ticket: Ticket, kind: str, used: int) -> tuple[str, str]:
             "topic": ticket.topic.name,
             "used": used,
             "standard": ticket.service_standard_days,
-            "due": formats.date_format(due_on, "DATE_FORMAT"),
+            "due": date_format(due_on, "DATE_FORMAT"),
         }
         if kind == BREACH:
             text = (

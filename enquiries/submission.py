@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from core.dates import date_format
 from enquiries.crisis import CRISIS_PRIORITY, crisis_channel_quoted, crisis_channels_on, crisis_topic_of
 from enquiries.models import (
     FINAL_STATES,
@@ -177,7 +178,7 @@ def _create_with_message(
 def _receipt_wording(*, ticket: Ticket, body: str, language: str) -> str:
     """The receipt's own part, in one language: the date we will answer by, and a copy of the message."""
     with translation.override(language):
-        due = formats.date_format(ticket.due_on, "DATE_FORMAT") if ticket.due_on else ""
+        due = date_format(ticket.due_on, "DATE_FORMAT") if ticket.due_on else ""
         lines = [
             _("We will answer by %(date)s.") % {"date": due},
             "",

@@ -75,6 +75,9 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or "development-only-key-n
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("PORTAL_SITE_URL", default="http://127.0.0.1:8000")
+# The footer's "Date modified": the date of the deployed commit (YYYY-MM-DD), set by the image
+# build. Empty: the checked-out commit's date, else the newest deployed page or style file.
+DATE_MODIFIED = env.str("PORTAL_DATE_MODIFIED", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -142,10 +145,13 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.language_switch",
+                "portal.context_processors.site_dates",
                 "notifications.context_processors.unread_notifications",
                 "enquiries.context_processors.agent_workspace",
                 "delegations.context_processors.delegate_menu",
             ],
+            # `iso8601`, the one filter for <time datetime="…">, is available in every template.
+            "builtins": ["core.templatetags.machine_dates"],
         },
     },
 ]
@@ -316,6 +322,19 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+
+# Country names as the Government of Canada writes them: django-countries' French list
+# keeps some dated ones (« Arabie Saoudite », « Biélorussie », « Birmanie », « Timor Oriental »).
+# The English names stay django-countries' own; the French are in locale/fr.
+COUNTRIES_OVERRIDE = {
+    "SA": _("Saudi Arabia"),
+    "BY": _("Belarus"),
+    "MM": _("Myanmar"),
+    "TL": _("Timor-Leste"),
+    "MD": _("Moldova"),
+    "SZ": _("Eswatini"),
+    "MK": _("North Macedonia"),
+}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

@@ -9,7 +9,9 @@ from portal import views
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
-# An unexpected error under /api/ answers a problem body, not the HTML page.
+# Our own pages for a missing page and an unexpected failure, in the site's layout and the
+# address's language; an unexpected error under /api/ answers a problem body, not the HTML page.
+handler404 = views.page_not_found
 handler500 = views.server_error
 
 urlpatterns = [

@@ -7,6 +7,7 @@ migration can pass its historical models.
 
 import datetime
 import enum
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -119,11 +120,20 @@ class GroundShown:
     legal_reference: str
 
 
+def french_legal_reference(reference: str) -> str:
+    """French style for provisions: a paragraph's letter is followed by a parenthesis only.
+
+    "179(b), 200(1)(b)" becomes "179b), 200(1)b)"; numbered subsections keep both parentheses.
+    """
+    return re.sub(r"\(([a-z])\)", r"\1)", reference)
+
+
 def _ground_shown(ground: RefusalGround) -> GroundShown:
     reference = ground.legal_reference
     if active_language() == "fr":
         for english, french in FRENCH_LEGAL_ABBREVIATIONS.items():
             reference = reference.replace(english, french)
+        reference = french_legal_reference(reference)
     return GroundShown(code=ground.code, title=ground.title, explanation=ground.explanation, legal_reference=reference)
 
 

@@ -32,6 +32,7 @@ class EventIn:
     outcome: str = ""
     grounds: tuple[str, ...] = field(default_factory=tuple)
     notes: str = ""
+    notes_language: str = ""  # "en" or "fr" when upstream says; else the client's language
     made_in_canada: bool | None = None
     message_en: str = ""
     message_fr: str = ""

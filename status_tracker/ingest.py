@@ -302,7 +302,16 @@ def _persist(reduced: _Reduced, events: Sequence[EventIn], loaded: _Loaded) -> N
         _write_decisions(reduced.latest_decision, events, loaded.grounds)
 
 
-DECISION_FIELDS = ["outcome", "decided_at", "made_in_canada", "officer_notes", "event", "released", "updated_at"]
+DECISION_FIELDS = [
+    "outcome",
+    "decided_at",
+    "made_in_canada",
+    "officer_notes",
+    "officer_notes_language",
+    "event",
+    "released",
+    "updated_at",
+]
 
 
 def _write_decisions(
@@ -314,11 +323,25 @@ def _write_decisions(
     new: list[Decision] = []
     changed: list[Decision] = []
     codes_by_decision: list[tuple[Decision, tuple[str, ...]]] = []
+    # Notes sent without their language are taken to be in the client's language: one read, only then.
+    unsaid = [
+        application_id
+        for application_id, (index, _row) in latest.items()
+        if events[index].notes and not events[index].notes_language
+    ]
+    client_languages = (
+        dict(Application.objects.filter(pk__in=unsaid).values_list("pk", "client__preferred_language"))
+        if unsaid
+        else {}
+    )
     for application_id, (index, row) in latest.items():
         event = events[index]
         decision = existing.get(application_id) or Decision(application_id=application_id)
         decision.outcome, decision.decided_at = event.outcome, event.occurred_at
         decision.made_in_canada, decision.officer_notes = event.made_in_canada, event.notes
+        decision.officer_notes_language = (
+            (event.notes_language or client_languages.get(application_id, "")) if event.notes else ""
+        )
         decision.event, decision.updated_at = row, now
         # A decision sent as not visible is made but not released; a later visible one releases it.
         decision.released = event.visible_to_client

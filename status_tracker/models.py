@@ -225,6 +225,15 @@ class Decision(models.Model):
     made_in_canada = models.BooleanField(_("decided in Canada"), null=True, blank=True)
     grounds = models.ManyToManyField(RefusalGround, verbose_name=_("refusal grounds"), blank=True, related_name="+")
     officer_notes = models.TextField(_("officer's notes, as released"), blank=True)
+    # The language the notes are written in, so pages in the other language can mark it (WCAG 3.1.2).
+    officer_notes_language = models.CharField(
+        _("language of the officer's notes"),
+        max_length=2,
+        choices=[("en", _("English")), ("fr", _("French"))],
+        blank=True,
+        default="",
+        db_default="",
+    )
     event = models.ForeignKey(StatusEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # False while the decision is made but not yet released to the client (its event had
     # visible_to_client=false): the client's pages show nothing of it until a later,

@@ -12,7 +12,7 @@ REFUSAL_GROUNDS: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
         "IRPR 179(b), 200(1)(b), 216(1)(b)",
         (
             "Not satisfied you would leave Canada at the end of your stay",
-            "L'agent n'est pas convaincu que vous quitterez le Canada à la fin de votre séjour",
+            "L'agente ou l'agent n'est pas convaincu que vous quitterez le Canada à la fin de votre séjour",
         ),
         (
             "A visa or permit for a temporary stay is only given to people who will leave Canada when it ends. "
@@ -20,7 +20,7 @@ REFUSAL_GROUNDS: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
             "based on several things together, such as your reasons for coming, your situation at home and your "
             "travel history, which are listed separately when they played a part.",
             "Un visa ou un permis de séjour temporaire n'est accordé qu'aux personnes qui quitteront le Canada à la "
-            "fin de leur séjour. Au vu de votre demande, l'agent n'a pas été convaincu que ce serait votre cas. "
+            "fin de leur séjour. Au vu de votre demande, l'agente ou l'agent n'a pas été convaincu que ce serait votre cas. "
             "Cette conclusion repose habituellement sur plusieurs éléments à la fois, comme les raisons de votre "
             "venue, votre situation dans votre pays et vos antécédents de voyage, qui sont mentionnés séparément "
             "lorsqu'ils ont joué un rôle.",
@@ -33,8 +33,8 @@ REFUSAL_GROUNDS: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
             "You need to show that you can pay for your trip, your stay and, for students, your tuition, without "
             "working in Canada without permission. The officer found that the bank statements or other proof of "
             "money you sent did not show enough, or did not show where the money came from.",
-            "Vous devez démontrer que vous pouvez payer votre voyage, votre séjour et, si vous êtes étudiant, vos "
-            "droits de scolarité, sans travailler au Canada sans autorisation. L'agent a conclu que les relevés "
+            "Vous devez démontrer que vous pouvez payer votre voyage, votre séjour et, si vous venez étudier, vos "
+            "droits de scolarité, sans travailler au Canada sans autorisation. L'agente ou l'agent a conclu que les relevés "
             "bancaires ou les autres preuves de fonds fournis ne montraient pas une somme suffisante, ou n'en "
             "indiquaient pas la provenance.",
         ),
@@ -49,7 +49,7 @@ REFUSAL_GROUNDS: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
             "The officer could not tell from your application why you wanted to come to Canada, or what you "
             "described did not fit a short, temporary stay. A clear plan, such as an invitation letter, a "
             "conference registration or a travel itinerary, helps show the purpose of your trip.",
-            "L'agent n'a pas pu établir, d'après votre demande, pourquoi vous vouliez venir au Canada, ou ce que "
+            "L'agente ou l'agent n'a pas pu établir, d'après votre demande, pourquoi vous vouliez venir au Canada, ou ce que "
             "vous avez décrit ne correspondait pas à un court séjour temporaire. Un plan précis, comme une lettre "
             "d'invitation, une inscription à une conférence ou un itinéraire de voyage, aide à montrer le but de "
             "votre voyage.",
@@ -65,7 +65,7 @@ REFUSAL_GROUNDS: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
             "The officer weighed what connects you to the country where you live, such as family, a job, property "
             "or studies, against what connects you to Canada. They found that your ties at home were not strong "
             "enough to show that you would go back.",
-            "L'agent a comparé ce qui vous rattache au pays où vous vivez, comme votre famille, un emploi, des biens "
+            "L'agente ou l'agent a comparé ce qui vous rattache au pays où vous vivez, comme votre famille, un emploi, des biens "
             "ou des études, à ce qui vous rattache au Canada. Il a conclu que vos liens dans votre pays n'étaient pas "
             "assez forts pour montrer que vous y retourneriez.",
         ),
@@ -78,7 +78,7 @@ REFUSAL_GROUNDS: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
             "The officer found that your travel history did not help show this, for example because you have "
             "travelled little or because of an earlier overstay.",
             "Des voyages antérieurs à l'étranger, suivis d'un retour dans votre pays, peuvent montrer que vous "
-            "respectez les conditions d'un visa. L'agent a conclu que vos antécédents de voyage ne le montraient "
+            "respectez les conditions d'un visa. L'agente ou l'agent a conclu que vos antécédents de voyage ne le montraient "
             "pas, par exemple parce que vous avez peu voyagé ou parce que vous êtes déjà resté plus longtemps que "
             "permis.",
         ),
@@ -87,15 +87,15 @@ REFUSAL_GROUNDS: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
         "IRPR 200(3)(a), 216(1)",
         (
             "Your job or study plan did not make sense to the officer",
-            "Votre projet d'emploi ou d'études n'a pas convaincu l'agent",
+            "Votre projet d'emploi ou d'études n'a pas convaincu l'agente ou l'agent",
         ),
         (
             "For a work permit, the officer was not satisfied that you could do the job offered, for example "
             "because of your experience or language skills. For a study permit, the officer was not convinced "
             "that the program you chose fits your past studies, your work or your plans.",
-            "Pour un permis de travail, l'agent n'est pas convaincu que vous pourriez occuper l'emploi offert, par "
+            "Pour un permis de travail, l'agente ou l'agent n'est pas convaincu que vous pourriez occuper l'emploi offert, par "
             "exemple en raison de votre expérience ou de vos compétences linguistiques. Pour un permis d'études, "
-            "l'agent n'est pas convaincu que le programme choisi est cohérent avec vos études antérieures, votre "
+            "l'agente ou l'agent n'est pas convaincu que le programme choisi est cohérent avec vos études antérieures, votre "
             "travail ou vos projets.",
         ),
     ),
@@ -110,7 +110,7 @@ REFUSAL_GROUNDS: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
             "test results or a valid nomination. The officer found that at least one of them was not met, or not "
             "proved with the documents you sent.",
             "Chaque programme comporte des conditions à remplir, comme une durée minimale d'expérience de travail, "
-            "des résultats d'examen linguistique ou une nomination valide. L'agent a conclu qu'au moins l'une "
+            "des résultats d'examen linguistique ou une nomination valide. L'agente ou l'agent a conclu qu'au moins l'une "
             "d'elles n'était pas remplie, ou n'était pas démontrée par les documents fournis.",
         ),
     ),
@@ -118,7 +118,7 @@ REFUSAL_GROUNDS: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
         "IRPR 4(1)",
         (
             "The officer was not satisfied that the relationship is genuine",
-            "L'agent n'est pas convaincu que la relation est authentique",
+            "L'agente ou l'agent n'est pas convaincu que la relation est authentique",
         ),
         (
             "For a spouse or partner sponsorship, the relationship must be real and not entered into mainly to "
@@ -126,7 +126,7 @@ REFUSAL_GROUNDS: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
             "time spent together, communication and shared responsibilities.",
             "Dans le cas d'un parrainage d'époux ou de conjoint, la relation doit être réelle et ne pas viser "
             "principalement l'obtention d'un statut au Canada. Les preuves fournies, comme le temps passé "
-            "ensemble, les communications et les responsabilités partagées, n'ont pas convaincu l'agent.",
+            "ensemble, les communications et les responsabilités partagées, n'ont pas convaincu l'agente ou l'agent.",
         ),
     ),
     "medical-inadmissibility": (
@@ -162,7 +162,7 @@ REFUSAL_GROUNDS: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
             "left out something important, in a way that could have led to a wrong decision. This applies even "
             "when a representative filled in the forms for you. After such a finding, you cannot apply to come to "
             "Canada for five years.",
-            "L'agent a conclu que votre demande contenait des renseignements ou des documents faux ou trompeurs, "
+            "L'agente ou l'agent a conclu que votre demande contenait des renseignements ou des documents faux ou trompeurs, "
             "ou qu'elle omettait un fait important, d'une manière qui aurait pu entraîner une erreur dans la "
             "décision. Cela s'applique même si un représentant a rempli les formulaires pour vous. Après une telle "
             "conclusion, vous ne pouvez pas présenter de demande pour venir au Canada pendant cinq ans.",
@@ -174,7 +174,7 @@ REFUSAL_GROUNDS: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
         (
             "A form, a signature, a fee or a required document was missing, so the application could not be "
             "assessed as it was. The checklist for your program lists everything that must be included.",
-            "Il manquait un formulaire, une signature, des frais ou un document exigé : la demande ne pouvait "
+            "Il manquait un formulaire, une signature, des frais ou un document exigé : la demande ne pouvait "
             "donc pas être évaluée telle quelle. La liste de contrôle de votre programme indique tout ce qui doit "
             "être fourni.",
         ),
@@ -189,9 +189,9 @@ REFUSAL_GROUNDS: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
             "The law requires you to give the officer the documents, information and biometrics (fingerprints and "
             "photo) they reasonably ask for. We asked for something and did not receive it by the date given, so "
             "the officer decided with what was on file.",
-            "La loi vous oblige à fournir à l'agent les documents, les renseignements et les données biométriques "
+            "La loi vous oblige à fournir à l'agente ou à l'agent les documents, les renseignements et les données biométriques "
             "(empreintes digitales et photo) qu'il demande raisonnablement. Nous vous avons demandé un élément que "
-            "nous n'avons pas reçu à la date indiquée; l'agent a donc rendu sa décision avec ce qui figurait au "
+            "nous n'avons pas reçu à la date indiquée ; l'agente ou l'agent a donc rendu sa décision avec ce qui figurait au "
             "dossier.",
         ),
     ),

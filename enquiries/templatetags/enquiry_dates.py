@@ -3,9 +3,12 @@
 import datetime
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from core.templatetags.machine_dates import date as date_shown
+from core.templatetags.machine_dates import iso8601
 
 register = template.Library()
 
@@ -17,4 +20,4 @@ def time_tag(value: datetime.date | datetime.datetime | None) -> SafeString | st
         return ""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date()
-    return format_html('<time datetime="{}">{}</time>', value.isoformat(), formats.date_format(value, "DATE_FORMAT"))
+    return format_html('<time datetime="{}">{}</time>', iso8601(value), date_shown(value, "DATE_FORMAT"))

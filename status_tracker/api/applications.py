@@ -91,6 +91,9 @@ class UpstreamDecisionSerializer(serializers.Serializer):
     made_in_canada = serializers.BooleanField(allow_null=True)
     grounds = serializers.SerializerMethodField()
     officer_notes = serializers.CharField(allow_blank=True)
+    officer_notes_language = serializers.CharField(
+        allow_blank=True, help_text="en or fr: the language of the notes; empty when there are none."
+    )
     released = serializers.BooleanField(
         help_text="False: decided but not yet released, so the client sees nothing of it; "
         "a later decision event with visible_to_client true releases it."

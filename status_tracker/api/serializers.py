@@ -73,6 +73,12 @@ class EventInputSerializer(serializers.Serializer):
         trim_whitespace=False,
         help_text=_("The officer's notes as released to the client, redactions included."),
     )
+    notes_language = serializers.ChoiceField(
+        choices=[("en", "en"), ("fr", "fr")],
+        required=False,
+        allow_blank=True,
+        help_text=_("The language the notes are written in: en or fr. Without it, the client's preferred language."),
+    )
     made_in_canada = serializers.BooleanField(required=False, allow_null=True, default=None)
     message = MessageSerializer(
         required=False,
@@ -116,6 +122,7 @@ class EventInputSerializer(serializers.Serializer):
             outcome=data.get("outcome") or "",
             grounds=tuple(dict.fromkeys(data.get("grounds") or [])),
             notes=data.get("notes") or "",
+            notes_language=data.get("notes_language") or "",
             made_in_canada=data.get("made_in_canada"),
             message_en=message.get("en", ""),
             message_fr=message.get("fr", ""),

@@ -1,10 +1,14 @@
 """Browser tests: Playwright drives Debian's chromium against pytest-django's live server.
 
 Every page a test loads must pass axe-core (WCAG 2.1 A and AA) and must not log a
-console error (a Content-Security-Policy violation shows up as one) or throw.
+console error (a Content-Security-Policy violation shows up as one) or throw. The HTML the
+server sent for each checked page is kept in test-artifacts/html/, where scripts/check-html
+runs the W3C Nu HTML checker over it after pytest.
 """
 
+import hashlib
 import os
+import re
 
 # Playwright's sync API keeps an asyncio loop running in this thread, so Django's
 # async-safety guard would refuse ORM calls made by the test itself. Django reads
@@ -32,6 +36,7 @@ CHROMIUM_ARGS = [
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+HTML_PAGES = Path(__file__).resolve().parents[2] / "test-artifacts" / "html"
 
 _axe = Axe()
 
@@ -44,6 +49,7 @@ class PageWatch:
         self.documents: dict[str, int] = {}  # address -> status of each document (not sub-resource) fetched
         self.allowed_statuses: set[int] = set()
         self.current: str | None = None  # the document shown now, until axe has checked it
+        self.last_document = None  # the response that brought the document shown now
         self.unchecked: list[str] = []  # documents left without an axe check
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
@@ -63,6 +69,8 @@ class PageWatch:
     def _on_response(self, response):
         if response.request.resource_type == "document":
             self.documents[urldefrag(response.url).url] = response.status
+            if response.request.frame.parent_frame is None:
+                self.last_document = response
 
     def _on_console(self, message):
         if message.type != "error":
@@ -108,6 +116,27 @@ def assert_accessible(page) -> None:
     assert not violations, f"axe found {len(violations)} WCAG violation(s) on {page.url}:\n" + "\n".join(lines)
     _watch(page).checked()
     assert_no_browser_errors(page)
+    html_keep(page)
+
+
+def html_keep(page) -> None:
+    """Keep the HTML the server sent for the page shown now, for the W3C Nu checker (scripts/check-html).
+
+    One file per distinct page and content: the address as a name, plus a hash of the body.
+    """
+    response = _watch(page).last_document
+    if response is None or not (response.headers.get("content-type") or "").startswith("text/html"):
+        return
+    try:
+        body = response.body()
+    except Exception:  # noqa: BLE001 - a redirect or a body the browser no longer holds: nothing to keep
+        return
+    path = urldefrag(response.url).url.split("://", 1)[-1].split("/", 1)[-1]
+    name = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "root"
+    HTML_PAGES.mkdir(parents=True, exist_ok=True)
+    # Hashed without the CSRF token, so the same page seen twice is kept once.
+    digest = hashlib.sha256(re.sub(rb'value="[A-Za-z0-9]{32,}"', b"", body)).hexdigest()[:8]
+    (HTML_PAGES / f"{name[:120]}-{digest}.html").write_bytes(body)
 
 
 def visit(page, path: str, *, status: int = 200):

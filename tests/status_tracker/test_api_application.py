@@ -181,6 +181,7 @@ def test_it_shows_the_decision_of_a_closed_application(api):
         "made_in_canada": True,
         "grounds": ["insufficient-funds", "travel-history"],
         "officer_notes": "Funds: [redacted].",
+        "officer_notes_language": "en",  # not sent: the client's preferred language
         "released": True,
     }
     assert datetime.datetime.fromisoformat(body["decision"]["decided_at"]) == decided_at

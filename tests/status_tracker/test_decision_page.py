@@ -139,7 +139,7 @@ def test_a_refusal_explains_each_ground_in_french_on_the_french_page(client, app
         assert ground.explanation_fr in page
         assert ground.explanation_en not in page
     # The references name the Act and the Regulations by their French initials.
-    assert "RIPR 179(b), 220" in page
+    assert "RIPR 179b), 220" in page
     assert "IRPR 179(b)" not in page
 
 
