@@ -175,20 +175,10 @@ def test_iso8601_writes_seconds_and_the_offset_never_microseconds(settings):
     assert iso8601(None) == ""
 
 
-# Still written with |date: until the delegations pages are next edited (issue 13's report).
-NOT_YET_THROUGH_THE_FILTER = {
-    "delegations/grantee/_case_table.html",
-    "delegations/grantee/organisation.html",
-    "delegations/client/index.html",
-}
-
-
 def test_every_time_element_goes_through_the_one_filter():
     offenders = []
     for path in TEMPLATES.rglob("*.html"):
         name = path.relative_to(TEMPLATES).as_posix()
-        if name in NOT_YET_THROUGH_THE_FILTER:
-            continue
         text = path.read_text()
         for match in re.finditer(r'datetime="\{\{ [^}]*\}\}"', text):
             if "|iso8601" not in match.group(0) and match.group(0) not in (
@@ -248,22 +238,12 @@ def test_without_a_setting_the_date_modified_is_the_code_s_not_today_s(settings)
     assert shown is not None and shown <= timezone.localdate()
 
 
-# Still a <p> until the delegations pages are next edited (issue 13's report).
-BREADCRUMBS_NOT_YET_A_LIST = {
-    "delegations/grantee/organisation.html",
-    "delegations/grantee/member_remove.html",
-    "delegations/liaison/availability.html",
-    "delegations/liaison/detail.html",
-    "delegations/liaison/book.html",
-}
-
-
 def test_breadcrumbs_are_a_labelled_nav_with_a_list():
     wrong = []
     for path in TEMPLATES.rglob("*.html"):
         name = path.relative_to(TEMPLATES).as_posix()
         text = path.read_text()
-        if name in BREADCRUMBS_NOT_YET_A_LIST or name.startswith("admin/"):
+        if name.startswith("admin/"):
             continue
         if '<p class="breadcrumb">' in text:
             wrong.append(name)
