@@ -398,3 +398,22 @@ def test_the_menu_offers_liaison_appointments_to_verified_offices_and_to_officer
     client.logout()
     sign_in(client, officer)
     assert 'href="/en/liaison/officer/"' in client.get("/en/").text
+
+
+def test_the_estimate_speaks_of_the_client_to_a_grantee_and_to_the_client_as_you(client, db):
+    from tests.delegations.factories import GrantFactory, MemberFactory
+    from tests.factories import ApplicationFactory, UserFactory, link, sign_in
+
+    application = ApplicationFactory()
+    owner = UserFactory()
+    link(user=owner, application=application)
+    caseworker = MemberFactory()
+    GrantFactory(application=application, organisation=caseworker.organisation)
+    sign_in(client, caseworker.account)
+    page = client.get(f"/en/applications/{application.number}/").text
+    assert "From that date, an enquiry about the file is welcome." in page
+    assert "you are welcome to send us an enquiry" not in page
+    client.logout()
+    sign_in(client, owner)
+    page = client.get(f"/en/applications/{application.number}/").text
+    assert "From that date, you are welcome to send us an enquiry." in page
