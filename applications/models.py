@@ -196,6 +196,10 @@ class Application(models.Model):
     # Open applications of the same program submitted earlier, counted nightly with the estimates.
     people_ahead = models.PositiveIntegerField(_("applications ahead"), null=True, blank=True)
     people_ahead_on = models.DateField(_("applications ahead counted on"), null=True, blank=True)
+    # Moved by events_ingest whenever it stores an event for the file: the status page's
+    # cached history and stages are keyed on it (applications.views), so a new event is
+    # never hidden behind a stale copy.
+    history_version = models.PositiveIntegerField(_("history version"), default=0, db_default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Not columns: set by applications.access.application_for_viewer for the viewer who asked.

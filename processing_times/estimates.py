@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from applications.models import Application, Program
 from core.dates import DAYS_PER_MONTH
-from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE
+from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE, estimates_generation  # noqa: F401 (for pages)
 from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
 
 

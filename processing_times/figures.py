@@ -8,9 +8,11 @@ on SQLite (the embedded default) the same figures are computed in Python.
 
 import datetime
 import math
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from applications.models import Application, Program
@@ -254,6 +256,28 @@ def _people_ahead_refresh(*, as_of: datetime.date) -> None:
     Application.objects.filter(status=Application.Status.CLOSED).update(people_ahead=None, people_ahead_on=None)
 
 
+GENERATION_KEY = "processing_times:generation"
+
+
+def estimates_generation() -> str:
+    """A token that changes whenever the snapshots behind the estimates are rewritten.
+
+    Pages that cache a rendered estimate key it on this token. A missing token (first
+    use, eviction, a cache that was away) is replaced by a fresh one, so a lost token
+    can only cause a miss, never a stale estimate.
+    """
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        token = cache.get(GENERATION_KEY) or ""
+    return token
+
+
+def estimates_generation_bump() -> None:
+    """Retire every cached estimate: called once the nightly snapshots are committed."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
 def processing_times_snapshot(*, as_of: datetime.date, refresh_queue: bool = True) -> int:
     """Compute and store the snapshots for `as_of`, replacing any from an earlier run that day.
 
@@ -299,4 +323,5 @@ def processing_times_snapshot(*, as_of: datetime.date, refresh_queue: bool = Tru
         )
         if refresh_queue:
             _people_ahead_refresh(as_of=as_of)
+        transaction.on_commit(estimates_generation_bump)
     return len(figures) + len(stages)
