@@ -174,9 +174,14 @@ class Application(models.Model):
         REFUSED = "refused", _("Refused")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    number = models.CharField(_("application number"), max_length=20, unique=True)
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="applications")
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="applications")
+    # Unique through application_number_unique (Meta): no second, LIKE-only index that every
+    # update of the row would have to write. The admin searches with icontains, which no
+    # pattern index serves.
+    number = models.CharField(_("application number"), max_length=20)
+    # Both served by the composite indexes below (client first, program first): a separate
+    # foreign-key index would be one more write per event for no read.
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="applications", db_index=False)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="applications", db_index=False)
     submitted_on = models.DateField(_("submission date"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     processing_office = models.CharField(_("processing office"), max_length=80, blank=True)
@@ -222,6 +227,7 @@ class Application(models.Model):
             models.Index(fields=["last_event_at"], name="application_last_event_idx", condition=~Q(status="closed")),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="application_number_unique"),
             models.CheckConstraint(
                 condition=Q(status__in=["received", "in_progress", "closed"]), name="application_status_known"
             ),
