@@ -176,3 +176,21 @@ def test_the_status_page_costs_the_same_queries_whatever_the_history(
     text = html.unescape(response.text)
     assert text.count('class="history__item"') == size * 5  # status event, submission, asked, answered, closed
     assert text.count("You sent 2 documents on") == size
+
+
+def test_each_file_gets_its_own_enquiries_and_documents_from_the_compiled_queries(applicant, applicant_application):
+    # The history's two queries are compiled once per process with stand-in ids
+    # (enquiries.selectors._rows): two files read one after the other must not share rows.
+    from tests.factories import ApplicationFactory
+
+    second = ApplicationFactory(client=applicant_application.client)
+    link(user=applicant, application=second)
+    history_of(applicant=applicant, application=applicant_application, size=2)
+    history_of(applicant=applicant, application=second, size=1)
+    first_entries = case_timeline_extras(application=applicant_application)
+    second_entries = case_timeline_extras(application=second)
+    assert len(first_entries) == 2 * 4  # per round: a submission, asked, answered, closed
+    assert len(second_entries) == 1 * 4
+    assert {entry.reference for entry in second_entries if entry.reference}.isdisjoint(
+        {entry.reference for entry in first_entries if entry.reference}
+    )
