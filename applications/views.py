@@ -80,8 +80,6 @@ def _status_page_key(application: Application) -> str:
         application.history_version,
         application.status,
         application.current_stage_id,
-        application.people_ahead,
-        application.people_ahead_on,
         active_language(),
         timezone.localdate(),
         estimates_generation(),

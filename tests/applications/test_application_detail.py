@@ -169,12 +169,15 @@ def test_the_cached_history_is_kept_per_language(client, applicant, applicant_ap
     assert 'id="stages-heading">Étapes<' in french
 
 
-def test_the_nightly_snapshots_renew_the_cached_estimate(client, applicant, applicant_application):
+def test_the_nightly_snapshots_renew_the_cached_estimate(
+    client, applicant, applicant_application, django_capture_on_commit_callbacks
+):
     sign_in(client, applicant)
     url = detail_url(applicant_application)
     before = client.get(url).text
     assert "We have not published processing times for this program yet." in before
-    processing_times_snapshot(as_of=timezone.localdate())
+    with django_capture_on_commit_callbacks(execute=True):  # the job retires cached estimates once committed
+        processing_times_snapshot(as_of=timezone.localdate())
     after = client.get(url).text
     assert "We have not published processing times for this program yet." not in after
     assert "Estimates last updated" in after
