@@ -137,8 +137,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         "correction",
         "current_stage",
         "last_updated_at",
-        "people_ahead",
-        "people_ahead_on",
         "created_at",
         "status_history",
     ]
@@ -151,8 +149,6 @@ class ApplicationAdmin(admin.ModelAdmin):
                 "fields": [
                     "current_stage",
                     "last_updated_at",
-                    "people_ahead",
-                    "people_ahead_on",
                     "status_history",
                     "created_at",
                 ]

@@ -174,9 +174,14 @@ class Application(models.Model):
         REFUSED = "refused", _("Refused")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    number = models.CharField(_("application number"), max_length=20, unique=True)
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="applications")
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="applications")
+    # Unique through application_number_unique (Meta): no second, LIKE-only index that every
+    # update of the row would have to write. The admin searches with icontains, which no
+    # pattern index serves.
+    number = models.CharField(_("application number"), max_length=20)
+    # Both served by the composite indexes below (client first, program first): a separate
+    # foreign-key index would be one more write per event for no read.
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="applications", db_index=False)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="applications", db_index=False)
     submitted_on = models.DateField(_("submission date"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     processing_office = models.CharField(_("processing office"), max_length=80, blank=True)
@@ -193,9 +198,15 @@ class Application(models.Model):
     # occurred_at of the status or decision event that set `status`; older ones never overwrite it.
     status_since = models.DateTimeField(_("status since"), null=True, blank=True)
     status_source_id = models.CharField(_("status set by event"), max_length=64, blank=True, db_default="")
-    # Open applications of the same program submitted earlier, counted nightly with the estimates.
+    # No longer written: the nightly job counts the files ahead per program and submission day
+    # (processing_times.models.QueuePosition). Kept until a migration drops them with the
+    # benchmark loader's use of them.
     people_ahead = models.PositiveIntegerField(_("applications ahead"), null=True, blank=True)
     people_ahead_on = models.DateField(_("applications ahead counted on"), null=True, blank=True)
+    # Moved by events_ingest whenever it stores an event for the file: the status page's
+    # cached history and stages are keyed on it (applications.views), so a new event is
+    # never hidden behind a stale copy.
+    history_version = models.PositiveIntegerField(_("history version"), default=0, db_default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Not columns: set by applications.access.application_for_viewer for the viewer who asked.
@@ -218,6 +229,7 @@ class Application(models.Model):
             models.Index(fields=["last_event_at"], name="application_last_event_idx", condition=~Q(status="closed")),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="application_number_unique"),
             models.CheckConstraint(
                 condition=Q(status__in=["received", "in_progress", "closed"]), name="application_status_known"
             ),

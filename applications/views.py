@@ -1,12 +1,19 @@
 """Pages where applicants see and manage their own applications."""
 
-from itertools import chain
+import datetime
+import hashlib
+from dataclasses import dataclass
 from operator import attrgetter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -15,8 +22,9 @@ from applications.forms import LinkApplicationForm
 from applications.models import Application
 from applications.services import LinkResult, application_link, application_unlink
 from core.http import client_ip
+from core.i18n import active_language
 from enquiries.selectors import case_timeline_extras
-from processing_times.estimates import estimate_for_application
+from processing_times.estimates import estimate_for_application, estimates_generation
 from status_tracker.decisions import decision_summary_for_application
 from status_tracker.selectors import client_status_for, stages_for_application, timeline_for_application
 
@@ -44,26 +52,99 @@ def _viewer_may(application: Application) -> dict[str, bool]:
     }
 
 
+# The rendered stages, status-event history and estimate of a status page live this long
+# at most; ingestion and the nightly job change the key long before, this only bounds
+# how long an edited stage name or explanation can take to show.
+STATUS_PAGE_CACHE_SECONDS = 60 * 60
+
+
+@dataclass(frozen=True)
+class _RenderedEvent:
+    """A status event of the history, already rendered: merged by time with the live entries."""
+
+    occurred_at: datetime.datetime
+    html: SafeString
+
+
+def _status_page_key(application: Application) -> str:
+    """The cache key of what a status page shows of the file's stages, history and estimate.
+
+    It changes with every stored event (history_version, moved by events_ingest), with
+    the nightly snapshots (the estimates' generation), the day (the estimate's "today"),
+    the language and the viewer's basis and needs (a grantee's page may differ). Nothing
+    personal to the viewer is inside: two viewers with the same basis and needs of the
+    same file share it.
+    """
+    parts = [
+        application.pk,
+        application.history_version,
+        application.status,
+        application.current_stage_id,
+        active_language(),
+        timezone.localdate(),
+        estimates_generation(),
+        application.viewer_basis,
+        ",".join(sorted(str(need) for need in application.viewer_needs)),
+    ]
+    digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+    return f"status-page:{application.pk}:{digest}"
+
+
+def _status_page_parts(application: Application) -> dict:
+    """The stages, rendered stages, rendered status events and rendered estimate (cached).
+
+    A hit costs one cache read and no query; a miss reads the stages (one query), the
+    history (one) and the estimate (at most two), and renders them once for everyone
+    who reads this version of the file in this language.
+    """
+    key = _status_page_key(application)
+    parts = cache.get(key)
+    if parts is not None:
+        return parts
+    stages = stages_for_application(application=application)
+    estimate = estimate_for_application(application=application)
+    template = get_template("applications/_history_event.html").template
+    context = Context({"event": None}, autoescape=True)
+    events = []
+    for event in timeline_for_application(application=application):
+        context["event"] = event
+        events.append((event.occurred_at, str(template.render(context))))
+    parts = {
+        "stages": stages,
+        "stages_html": render_to_string("applications/_stages.html", {"stages": stages}),
+        "estimate_html": (
+            render_to_string(
+                "applications/estimate.html",
+                {"application": application, "estimate": estimate, "may": _viewer_may(application)},
+            )
+            if estimate
+            else ""
+        ),
+        "events": events,
+    }
+    cache.set(key, parts, timeout=STATUS_PAGE_CACHE_SECONDS)
+    return parts
+
+
 @login_required
 def application_detail(request: HttpRequest, number: str) -> HttpResponse:
     application = application_for_viewer(viewer=request.user, number=number, request=request)
     may = _viewer_may(application)
-    stages = stages_for_application(application=application)
+    parts = _status_page_parts(application)
+    stages = parts["stages"]
     # For a grantee, only the enquiries sent for the client under a grant (the selector decides).
     extras = case_timeline_extras(application=application)
+    events = [_RenderedEvent(occurred_at=at, html=mark_safe(html)) for at, html in parts["events"]]  # noqa: S308
     context = {
         "application": application,
         "may": may,
         "client_status": client_status_for(application=application),
         "stages": stages,
+        "stages_html": mark_safe(parts["stages_html"]),  # noqa: S308 (rendered by our own template)
+        "estimate_html": mark_safe(parts["estimate_html"]),  # noqa: S308 (rendered by our own template)
         "waiting_on_you": [row for row in stages if row.waiting_on_client],
         # Status events, documents sent and enquiries, newest first (each has occurred_at).
-        "events": sorted(
-            chain(timeline_for_application(application=application), extras),
-            key=attrgetter("occurred_at"),
-            reverse=True,
-        ),
-        "estimate": estimate_for_application(application=application),
+        "events": sorted(events + extras, key=attrgetter("occurred_at"), reverse=True) if extras else events,
     }
     return render(request, "applications/detail.html", context)
 

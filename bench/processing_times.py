@@ -16,7 +16,7 @@ Then it times, several runs each (min and median):
 - processing_times_snapshot(as_of=today): the whole nightly job, including the "applications ahead"
   recount of every open file (reset before each run so that every run does a full night's update).
 
-The target is the nightly job within 10 seconds. Results go to bench/results/processing_times.json.
+The target is the nightly job within 5 seconds (issue 9; it was 10). Results go to bench/results/processing_times.json.
 From another script, call main([...]) before Django is set up, or run this module as a subprocess.
 """
 
@@ -31,7 +31,7 @@ from pathlib import Path
 
 DATABASE_URL = os.environ.get("BENCH_PT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_pt")
 RESULTS = Path(__file__).resolve().parent / "results" / "processing_times.json"
-TARGET_SECONDS = 10.0
+TARGET_SECONDS = 5.0  # issue 9: the nightly job within 5 s (it was 10)
 DEFAULT_FINALIZED = 1_000_000
 HISTORY_DAYS = 730
 SEED = 0.2026
@@ -58,7 +58,18 @@ def django_setup() -> None:
     os.environ["DJANGO_SECRET_KEY"] = "bench-only-secret-key-never-used-outside-the-benchmark-0123456789"
     os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     os.environ["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
-    os.environ.pop("REDIS_URL", None)  # the benchmark never enqueues anything
+    # Production settings refuse to start without these; nothing is sent or enqueued here,
+    # and the job's only cache write (the estimates' generation) goes to its own prefix.
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+    os.environ["CACHE_KEY_PREFIX"] = "portal-bench-pt"
+    os.environ.setdefault("PORTAL_SITE_URL", "http://127.0.0.1:8000")
+    os.environ.setdefault("EMAIL_URL", "consolemail://")
+    os.environ.setdefault("NOTIFY_BASE_URL", "http://127.0.0.1:6012")
+    os.environ.setdefault(
+        "NOTIFY_API_KEY", "bench-11111111-1111-4111-8111-111111111111-22222222-2222-4222-8222-222222222222"
+    )
+    for variable, template in (("EMAIL_EN", "1"), ("EMAIL_FR", "2"), ("SMS_EN", "3"), ("SMS_FR", "4")):
+        os.environ.setdefault(f"NOTIFY_TEMPLATE_{variable}", f"aaaaaaaa-0000-4000-8000-00000000000{template}")
     import django
 
     django.setup()

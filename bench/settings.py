@@ -15,7 +15,10 @@ os.environ.setdefault("PORTAL_SITE_URL", "http://127.0.0.1:8000")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
 os.environ.setdefault("NOTIFY_BASE_URL", "http://127.0.0.1:6012")
-os.environ.setdefault("NOTIFY_API_KEY", "bench-key")
+# A key in GC Notify's shape (its last 72 characters: service id and secret): the client refuses others.
+os.environ.setdefault(
+    "NOTIFY_API_KEY", "bench-11111111-1111-4111-8111-111111111111-22222222-2222-4222-8222-222222222222"
+)
 for variable, template in (("EMAIL_EN", "1"), ("EMAIL_FR", "2"), ("SMS_EN", "3"), ("SMS_FR", "4")):
     os.environ.setdefault(f"NOTIFY_TEMPLATE_{variable}", f"aaaaaaaa-0000-4000-8000-00000000000{template}")
 os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"

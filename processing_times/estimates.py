@@ -4,12 +4,13 @@ import datetime
 import math
 from dataclasses import dataclass
 
+from django.db.models import Subquery
 from django.utils import timezone
 
 from applications.models import Application, Program
 from core.dates import DAYS_PER_MONTH
-from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE
-from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
+from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE, estimates_generation  # noqa: F401 (for pages)
+from processing_times.models import ProcessingTimeSnapshot, QueuePosition, StageDurationSnapshot
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,15 @@ class Estimate:
 def _latest_time_snapshot(*, application: Application) -> tuple[ProcessingTimeSnapshot | None, bool]:
     """The latest snapshot for the client's country when it has enough decisions, else overall."""
     country = str(application.client.country_of_residence) if application.program.times_by_country else ALL_COUNTRIES
+    # The file's place in the queue comes with the snapshots (the nightly job writes both).
+    position = QueuePosition.objects.filter(program_id=application.program_id, submitted_on=application.submitted_on)
     candidates = list(
-        ProcessingTimeSnapshot.objects.filter(
-            program_id=application.program_id, country__in={country, ALL_COUNTRIES}
-        ).order_by("-computed_on")[:2]
+        ProcessingTimeSnapshot.objects.filter(program_id=application.program_id, country__in={country, ALL_COUNTRIES})
+        .annotate(
+            queue_ahead=Subquery(position.values("ahead")[:1]),
+            queue_counted_on=Subquery(position.values("computed_on")[:1]),
+        )
+        .order_by("-computed_on")[:2]
     )
     if not candidates:
         return None, False
@@ -89,12 +95,12 @@ def estimate_for_application(*, application: Application) -> Estimate | None:
         window_start = max(today, application.submitted_on + datetime.timedelta(days=math.floor(snapshot.p50_days)))
         window_end = max(today, application.submitted_on + datetime.timedelta(days=math.ceil(snapshot.p90_days)))
 
+    people_ahead = getattr(snapshot, "queue_ahead", None)
+    people_ahead_on = getattr(snapshot, "queue_counted_on", None)
     projected_on = None
-    if snapshot is not None and snapshot.monthly_output > 0 and application.people_ahead is not None:
-        months = application.people_ahead / snapshot.monthly_output
-        projected_on = (application.people_ahead_on or today) + datetime.timedelta(
-            days=math.ceil(months * DAYS_PER_MONTH)
-        )
+    if snapshot is not None and snapshot.monthly_output > 0 and people_ahead is not None:
+        months = people_ahead / snapshot.monthly_output
+        projected_on = (people_ahead_on or today) + datetime.timedelta(days=math.ceil(months * DAYS_PER_MONTH))
 
     stage = None
     if application.current_stage_id is not None:
@@ -116,8 +122,8 @@ def estimate_for_application(*, application: Application) -> Estimate | None:
         overdue=today > outside_from,
         window_start=window_start,
         window_end=window_end,
-        people_ahead=application.people_ahead,
-        people_ahead_on=application.people_ahead_on,
+        people_ahead=people_ahead,
+        people_ahead_on=people_ahead_on,
         projected_on=projected_on,
         stage=stage,
     )

@@ -8,14 +8,16 @@ on SQLite (the embedded default) the same figures are computed in Python.
 
 import datetime
 import math
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from applications.models import Application, Program
 from core.dates import DAYS_PER_MONTH
-from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
+from processing_times.models import ProcessingTimeSnapshot, QueuePosition, StageDurationSnapshot
 from status_tracker.models import StageProgress, StageState
 
 # Below this many decisions we publish no percentile rather than a noisy one.
@@ -216,42 +218,48 @@ def stage_figures(*, as_of: datetime.date) -> list[StageFigures]:
 
 
 def _people_ahead_refresh(*, as_of: datetime.date) -> None:
-    """Count, for every open application, the open ones of its program submitted before it."""
-    open_statuses = [Application.Status.RECEIVED, Application.Status.IN_PROGRESS]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                UPDATE applications_application a
-                SET people_ahead = ranked.ahead, people_ahead_on = %(as_of)s
-                FROM (
-                    SELECT id, RANK() OVER (PARTITION BY program_id ORDER BY submitted_on) - 1 AS ahead
-                    FROM applications_application
-                    WHERE status IN %(open)s
-                ) ranked
-                WHERE a.id = ranked.id
-                  AND (a.people_ahead IS DISTINCT FROM ranked.ahead OR a.people_ahead_on IS DISTINCT FROM %(as_of)s)
-                """,
-                {"as_of": as_of, "open": tuple(open_statuses)},
-            )
-            cursor.execute(
-                "UPDATE applications_application SET people_ahead = NULL, people_ahead_on = NULL "
-                "WHERE status = 'closed' AND people_ahead IS NOT NULL"
-            )
-        return
-    from django.db.models import F, Window
-    from django.db.models.functions import Rank
+    """Count, per program and submission day, the open applications of the program submitted earlier.
 
-    ranked = Application.objects.filter(status__in=open_statuses).annotate(
-        rank=Window(Rank(), partition_by=[F("program_id")], order_by=F("submitted_on").asc())
-    )
-    updates = []
-    for application in ranked.only("id"):
-        application.people_ahead = application.rank - 1
-        application.people_ahead_on = as_of
-        updates.append(application)
-    Application.objects.bulk_update(updates, ["people_ahead", "people_ahead_on"], batch_size=1000)
-    Application.objects.filter(status=Application.Status.CLOSED).update(people_ahead=None, people_ahead_on=None)
+    A file's "applications ahead" is its program and submission day's row: a few thousand
+    rows a night (QueuePosition) instead of a count rewritten on every open file. Files
+    submitted the same day are not ahead of each other.
+    """
+    open_statuses = (Application.Status.RECEIVED, Application.Status.IN_PROGRESS)
+    QueuePosition.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {QueuePosition._meta.db_table} (program_id, submitted_on, computed_on, ahead)
+            SELECT program_id, submitted_on, %(as_of)s,
+                   (SUM(COUNT(*)) OVER (PARTITION BY program_id ORDER BY submitted_on) - COUNT(*))::int
+            FROM {Application._meta.db_table}
+            WHERE status IN %(open)s
+            GROUP BY program_id, submitted_on
+            """,  # noqa: S608 - table names from the models, values as parameters
+            {"as_of": as_of, "open": open_statuses},
+        )
+
+
+GENERATION_KEY = "processing_times:generation"
+
+
+def estimates_generation() -> str:
+    """A token that changes whenever the snapshots behind the estimates are rewritten.
+
+    Pages that cache a rendered estimate key it on this token. A missing token (first
+    use, eviction, a cache that was away) is replaced by a fresh one, so a lost token
+    can only cause a miss, never a stale estimate.
+    """
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        token = cache.get(GENERATION_KEY) or ""
+    return token
+
+
+def estimates_generation_bump() -> None:
+    """Retire every cached estimate: called once the nightly snapshots are committed."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def processing_times_snapshot(*, as_of: datetime.date, refresh_queue: bool = True) -> int:
@@ -299,4 +307,5 @@ def processing_times_snapshot(*, as_of: datetime.date, refresh_queue: bool = Tru
         )
         if refresh_queue:
             _people_ahead_refresh(as_of=as_of)
+        transaction.on_commit(estimates_generation_bump)
     return len(figures) + len(stages)

@@ -93,3 +93,27 @@ class StageDurationSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id} {self.stage_id} {self.computed_on}"
+
+
+class QueuePosition(models.Model):
+    """How many open applications of a program were submitted before a given day, counted nightly.
+
+    One row per program and submission day that has open files (a few thousand), in place
+    of a count written on every open application (hundreds of thousands of rows a night).
+    Only the latest night's rows are kept.
+    """
+
+    program = models.ForeignKey("applications.Program", on_delete=models.CASCADE, related_name="+")
+    submitted_on = models.DateField(_("submitted on"))
+    computed_on = models.DateField(_("counted on"))
+    ahead = models.PositiveIntegerField(_("open applications submitted earlier"))
+
+    class Meta:
+        verbose_name = _("queue position")
+        verbose_name_plural = _("queue positions")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "submitted_on"], name="queue_position_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.submitted_on}: {self.ahead}"

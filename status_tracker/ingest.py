@@ -52,6 +52,7 @@ APPLICATION_FIELDS = [
     "current_stage",
     "last_updated_at",
     "last_event_at",
+    "history_version",
 ]
 # Only what the rules read or write: the lock is taken on these rows anyway.
 APPLICATION_COLUMNS = [
@@ -67,6 +68,7 @@ APPLICATION_COLUMNS = [
     "current_stage_id",
     "last_updated_at",
     "last_event_at",
+    "history_version",
 ]
 
 
@@ -265,6 +267,13 @@ def _reduce(events: Sequence[EventIn], accepted: list[int], loaded: _Loaded, api
             reduced.latest_decision.pop(application.pk, None)
             reduced.reopened.add(application.pk)
     _settle(reduced, loaded, touched_ids, progress)
+    # Every stored event, applied or not, may change what the status page shows: move the
+    # version its cached history is keyed on (applications.views).
+    by_pk = {application.pk: application for application in loaded.applications.values()}
+    for application_id in touched_ids:
+        application = by_pk[application_id]
+        application.history_version += 1
+        reduced.dirty_applications[application_id] = application
     return reduced
 
 

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from applications.models import Application, ProgramStage, Stage
 from status_tracker.models import Decision, StageProgress, StageState, StatusEvent
@@ -24,20 +24,32 @@ class StageRow:
 
 
 def stages_for_application(*, application: Application) -> list[StageRow]:
-    """Every stage of the program in order, with its current state (two queries)."""
-    progress = {row.stage_id: row for row in StageProgress.objects.filter(application=application)}
+    """Every stage of the program in order, with its current state (one query).
+
+    The file's progress on each stage is read with the program's stages, through its
+    unique (application, stage) index.
+    """
+    progress = StageProgress.objects.filter(application_id=application.pk, stage_id=OuterRef("stage_id"))
     rows = []
-    for program_stage in ProgramStage.objects.filter(program_id=application.program_id).select_related("stage"):
-        current = progress.get(program_stage.stage_id)
-        state = current.state if current else StageState.NOT_STARTED
+    program_stages = (
+        ProgramStage.objects.filter(program_id=application.program_id)
+        .select_related("stage")
+        .annotate(
+            progress_state=Subquery(progress.values("state")[:1]),
+            progress_started_at=Subquery(progress.values("started_at")[:1]),
+            progress_finished_at=Subquery(progress.values("finished_at")[:1]),
+        )
+    )
+    for program_stage in program_stages:
+        state = program_stage.progress_state or StageState.NOT_STARTED
         rows.append(
             StageRow(
                 stage=program_stage.stage,
                 position=program_stage.position,
                 state=state,
                 state_label=str(StageState(state).label),
-                started_at=current.started_at if current else None,
-                finished_at=current.finished_at if current else None,
+                started_at=program_stage.progress_started_at,
+                finished_at=program_stage.progress_finished_at,
             )
         )
     return rows

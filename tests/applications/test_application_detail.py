@@ -2,6 +2,7 @@
 
 import datetime
 import html
+import re
 
 import pytest
 from django.db import connection
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Stage
-from processing_times.figures import processing_times_snapshot
+from processing_times.figures import estimates_generation_bump, processing_times_snapshot
 from tests.factories import ApplicationFactory, link, sign_in, sign_in_with_second_step, status_event_record
 
 
@@ -121,15 +122,65 @@ def test_it_uses_the_same_number_of_queries_whatever_the_history_length(
     sign_in(client, applicant)
     url = detail_url(applicant_application)
     client.get(url)  # warm the session so both runs do the same work
-    # Session, user, application, stage progress, program stages, history; plus two
-    # for the estimate: the processing-time and the stage-duration snapshots; plus the
-    # header's unread-notification count; plus two for the history's documents sent and
-    # enquiries (enquiries.selectors.case_timeline_extras). The session is not rewritten:
+    estimates_generation_bump()  # as the nightly job does: the next reader renders the page's parts again
+    # Session, user, application, the header's unread-notification count, and two for
+    # the history's documents sent and enquiries (enquiries.selectors.case_timeline_extras);
+    # then, once per version of the file, the stages with their progress (one query), the
+    # status events and the two snapshots of the estimate. The session is not rewritten:
     # the idle timer moves at most once a minute.
-    with django_assert_num_queries(6 + 2 + 1 + 2):
+    with django_assert_num_queries(6 + 4):
         response = client.get(url)
     assert response.status_code == 200
     assert response.text.count('class="history__item"') == history_length
+    # Every later reader of that version: the stages, history and estimate come from the cache.
+    with django_assert_num_queries(6):
+        cached = client.get(url)
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", cached.text) == token.sub("", response.text)
+
+
+def test_a_new_event_shows_at_once_even_when_the_page_was_cached(client, applicant, applicant_application):
+    record_history(applicant_application, 3)
+    sign_in(client, applicant)
+    url = detail_url(applicant_application)
+    assert client.get(url).text.count('class="history__item"') == 3
+    eligibility = Stage.objects.get(code="eligibility")
+    # Dated before every other event: it neither moves the file's dates nor its stage.
+    status_event_record(
+        application=applicant_application,
+        stage=eligibility,
+        state="in_progress",
+        occurred_at=timezone.now() - datetime.timedelta(days=400),
+        source_id="late-arrival",
+        message_en="An old note that arrived late.",
+        message_fr="Une ancienne note arrivée en retard.",
+    )
+    page = client.get(url).text
+    assert page.count('class="history__item"') == 4
+    assert "An old note that arrived late." in page
+
+
+def test_the_cached_history_is_kept_per_language(client, applicant, applicant_application):
+    record_history(applicant_application, 2)
+    sign_in(client, applicant)
+    english = client.get(detail_url(applicant_application)).text
+    french = client.get(detail_url(applicant_application, "fr")).text
+    assert 'id="stages-heading">Stages<' in english
+    assert 'id="stages-heading">Étapes<' in french
+
+
+def test_the_nightly_snapshots_renew_the_cached_estimate(
+    client, applicant, applicant_application, django_capture_on_commit_callbacks
+):
+    sign_in(client, applicant)
+    url = detail_url(applicant_application)
+    before = client.get(url).text
+    assert "We have not published processing times for this program yet." in before
+    with django_capture_on_commit_callbacks(execute=True):  # the job retires cached estimates once committed
+        processing_times_snapshot(as_of=timezone.localdate())
+    after = client.get(url).text
+    assert "We have not published processing times for this program yet." not in after
+    assert "Estimates last updated" in after
 
 
 def test_my_applications_lists_only_my_own_with_a_constant_query_count(client, applicant, applicant_application):

@@ -299,4 +299,4 @@ def test_with_history_every_open_demo_application_gets_a_personal_estimate(clien
         estimate = estimate_for_application(application=application)
         assert estimate is not None
         assert estimate.snapshot is not None
-        assert application.people_ahead is not None
+        assert estimate.people_ahead is not None

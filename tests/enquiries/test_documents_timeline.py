@@ -13,7 +13,7 @@ from enquiries.models import TicketMessage, TicketState
 from enquiries.selectors import case_timeline_extras
 from enquiries.services import ticket_transition
 from enquiries.uploads import documents_save
-from processing_times.figures import processing_times_snapshot
+from processing_times.figures import estimates_generation_bump, processing_times_snapshot
 from tests.enquiries.documents_support import checked, jpeg_bytes, pdf_bytes, use_documents_root
 from tests.enquiries.factories import make_ticket
 from tests.factories import UserFactory, link, status_event_record
@@ -164,11 +164,33 @@ def test_the_status_page_costs_the_same_queries_whatever_the_history(
     client.force_login(applicant)
     url = detail_url(applicant_application)
     client.get(url)
+    estimates_generation_bump()  # the first reader of this version of the file
     # As tests/applications/test_application_detail.py counts them: session, user, application,
-    # stage progress, program stages, history, two estimate snapshots, unread count; plus the
-    # documents sent and the enquiries (one query each).
-    with django_assert_num_queries(6 + 2 + 1 + 2):
+    # unread count, the documents sent and the enquiries (one query each, never cached); plus,
+    # for the first reader of this version of the file, the stages with their progress, the
+    # status events and two estimate snapshots.
+    with django_assert_num_queries(6 + 4):
+        client.get(url)
+    with django_assert_num_queries(6):
         response = client.get(url)
     text = html.unescape(response.text)
     assert text.count('class="history__item"') == size * 5  # status event, submission, asked, answered, closed
     assert text.count("You sent 2 documents on") == size
+
+
+def test_each_file_gets_its_own_enquiries_and_documents_from_the_compiled_queries(applicant, applicant_application):
+    # The history's two queries are compiled once per process with stand-in ids
+    # (enquiries.selectors._rows): two files read one after the other must not share rows.
+    from tests.factories import ApplicationFactory
+
+    second = ApplicationFactory(client=applicant_application.client)
+    link(user=applicant, application=second)
+    history_of(applicant=applicant, application=applicant_application, size=2)
+    history_of(applicant=applicant, application=second, size=1)
+    first_entries = case_timeline_extras(application=applicant_application)
+    second_entries = case_timeline_extras(application=second)
+    assert len(first_entries) == 2 * 4  # per round: a submission, asked, answered, closed
+    assert len(second_entries) == 1 * 4
+    assert {entry.reference for entry in second_entries if entry.reference}.isdisjoint(
+        {entry.reference for entry in first_entries if entry.reference}
+    )

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from applications.models import Program, Stage
 from processing_times import figures as processing_times
+from processing_times.estimates import estimate_for_application
 from processing_times.figures import percentile_cont, processing_times_snapshot
-from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
+from processing_times.models import ProcessingTimeSnapshot, QueuePosition, StageDurationSnapshot
 from tests.factories import ApplicationFactory, ClientFactory, decisions_record, status_event_record
 
 AS_OF = datetime.date(2026, 11, 1)
@@ -152,13 +153,13 @@ def test_people_ahead_counts_open_files_of_the_same_program_submitted_earlier(db
     ApplicationFactory(
         program=Program.objects.get(code="study-permit"), submitted_on=today - datetime.timedelta(days=90)
     )
-    closed = decided(program, days=40, decided_on=today - datetime.timedelta(days=1))
+    decided(program, days=40, decided_on=today - datetime.timedelta(days=1))
     processing_times_snapshot(as_of=today)
-    for application in (oldest, same_day, newest, closed):
-        application.refresh_from_db()
-    assert (oldest.people_ahead, same_day.people_ahead, newest.people_ahead) == (0, 0, 2)
-    assert newest.people_ahead_on == today
-    assert closed.people_ahead is None
+    # One row per program and submission day (processing_times.models.QueuePosition), read by the estimate.
+    estimates = [estimate_for_application(application=application) for application in (oldest, same_day, newest)]
+    assert [estimate.people_ahead for estimate in estimates] == [0, 0, 2]
+    assert estimates[2].people_ahead_on == today
+    assert QueuePosition.objects.filter(program=program).count() == 2  # two submission days with open files
 
 
 def test_the_command_backfills_month_ends_for_the_trend(study_permits, capsys):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from applications.access import application_for_api_client
 from applications.models import Program, Stage
-from processing_times.models import ProcessingTimeSnapshot, StageDurationSnapshot
+from processing_times.models import ProcessingTimeSnapshot, QueuePosition, StageDurationSnapshot
 from status_tracker.api_clients import api_client_create, api_client_revoke
 from status_tracker.events import EventIn
 from status_tracker.ingest import events_ingest
@@ -50,7 +50,14 @@ def stage(event_id, number, code, state, occurred_at, **extra) -> EventIn:
 
 @pytest.fixture
 def open_application():
-    application = ApplicationFactory(number="E400000001", people_ahead=240, people_ahead_on=timezone.localdate())
+    application = ApplicationFactory(number="E400000001")
+    # The nightly job's count of the files ahead, per program and submission day.
+    QueuePosition.objects.create(
+        program=application.program,
+        submitted_on=application.submitted_on,
+        computed_on=timezone.localdate(),
+        ahead=240,
+    )
     now = timezone.now()
     ingest(
         stage("o-1", application.number, "completeness", "in_progress", now - datetime.timedelta(days=40)),
