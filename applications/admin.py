@@ -69,7 +69,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("stages"), ordering="stage_total")
     def stage_count(self, program: Program) -> int:
-        return program.stage_total
+        return getattr(program, "stage_total", 0)  # annotated by get_queryset
 
 
 class ClientApplicationInline(ViewOnlyInline):

@@ -103,7 +103,7 @@ def _status_page_parts(application: Application) -> dict:
         return parts
     stages = stages_for_application(application=application)
     estimate = estimate_for_application(application=application)
-    template = get_template("applications/_history_event.html").template
+    template = get_template("applications/_history_event.html").template  # type: ignore[attr-defined]
     context = Context({"event": None}, autoescape=True)
     events = []
     for event in timeline_for_application(application=application):
@@ -144,7 +144,7 @@ def application_detail(request: HttpRequest, number: str) -> HttpResponse:
         "estimate_html": mark_safe(parts["estimate_html"]),  # noqa: S308 (rendered by our own template)
         "waiting_on_you": [row for row in stages if row.waiting_on_client],
         # Status events, documents sent and enquiries, newest first (each has occurred_at).
-        "events": sorted(events + extras, key=attrgetter("occurred_at"), reverse=True) if extras else events,
+        "events": sorted([*events, *extras], key=attrgetter("occurred_at"), reverse=True) if extras else events,
     }
     return render(request, "applications/detail.html", context)
 

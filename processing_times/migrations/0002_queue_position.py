@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0011_history_version_and_fewer_indexes'),
+        ('applications', '0012_history_version_and_fewer_indexes'),
         ('processing_times', '0001_initial'),
     ]
 

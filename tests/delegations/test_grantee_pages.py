@@ -125,7 +125,9 @@ def test_consent_ending_within_30_days_is_shown_first(client, office, caseworker
 
     page = client.get(reverse("delegate:cases")).text
 
-    expiring = page[page.index("Consent ending in the next 30 days") : page.index(f"Consent given to {office[0].name_en}")]
+    expiring = page[
+        page.index("Consent ending in the next 30 days") : page.index(f"Consent given to {office[0].name_en}")
+    ]
     assert soon.number in expiring and later.number not in expiring
 
 

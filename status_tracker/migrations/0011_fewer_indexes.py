@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0011_history_version_and_fewer_indexes'),
-        ('status_tracker', '0009_event_ids_per_client_and_token_scopes'),
+        ('applications', '0012_history_version_and_fewer_indexes'),
+        ('status_tracker', '0010_decision_notes_language'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0010_grants'),
+        ('applications', '0011_french_colons'),
     ]
 
     operations = [
