@@ -127,8 +127,23 @@ def _render_confirm(request: HttpRequest, form: GiveForm, sign: SignForm, *, cli
         may_act=form.cleaned_data["may_act"],
         last_day=form.cleaned_data["last_day"],
     )
-    context = {"choices": form, "form": sign, "paragraphs": consent_text(terms).split("\n\n")}
+    context = {"carried": _carried(form), "form": sign, "paragraphs": consent_text(terms).split("\n\n")}
     return render(request, "delegations/client/give_confirm.html", context, status=status)
+
+
+def _carried(form) -> list[tuple[str, str]]:
+    """The first step's answers as (name, value) pairs, for hidden inputs that carry nothing else.
+
+    A bound field's `as_hidden` repeats its help text's aria-describedby, which a hidden input may not have.
+    """
+    pairs: list[tuple[str, str]] = []
+    for field in form:
+        value = field.value()
+        values = value if isinstance(value, list | tuple) else [value]
+        pairs.extend(
+            (field.html_name, "" if item is None else str(item)) for item in values if item not in (None, False)
+        )
+    return pairs
 
 
 @login_required
