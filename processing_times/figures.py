@@ -226,17 +226,18 @@ def _people_ahead_refresh(*, as_of: datetime.date) -> None:
     """
     open_statuses = (Application.Status.RECEIVED, Application.Status.IN_PROGRESS)
     QueuePosition.objects.all().delete()
+    # Portable SQL (PostgreSQL and the SQLite default): positional parameters, CAST rather than ::.
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO {QueuePosition._meta.db_table} (program_id, submitted_on, computed_on, ahead)
-            SELECT program_id, submitted_on, %(as_of)s,
-                   (SUM(COUNT(*)) OVER (PARTITION BY program_id ORDER BY submitted_on) - COUNT(*))::int
+            SELECT program_id, submitted_on, %s,
+                   CAST(SUM(COUNT(*)) OVER (PARTITION BY program_id ORDER BY submitted_on) - COUNT(*) AS INTEGER)
             FROM {Application._meta.db_table}
-            WHERE status IN %(open)s
+            WHERE status IN (%s, %s)
             GROUP BY program_id, submitted_on
             """,  # noqa: S608 - table names from the models, values as parameters
-            {"as_of": as_of, "open": open_statuses},
+            [as_of, *open_statuses],
         )
 
 
