@@ -6,17 +6,13 @@ Each is a fixed number of queries whatever the number of documents or enquiries.
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    Count,
     ExpressionWrapper,
     F,
-    Max,
-    Min,
     Q,
     QuerySet,
     TextField,
@@ -78,43 +74,43 @@ class TimelineEntry:
 
 
 def _documents_sent_query(application: Application) -> QuerySet:
-    """The documents sent for *waiting on you* requests, grouped per submission."""
+    """The documents sent for *waiting on you* requests, one row each, oldest first (grouped by the caller).
+
+    Plain rows rather than PostgreSQL's ARRAY_AGG, so that the SQLite default reads them too.
+    """
     language = active_language()
     return (
         Document.objects.filter(application=application, ticket__isnull=True)
-        .values("submission")
         .annotate(
-            sent_at=Min("created_at"),
-            stage_name=Max(f"stage__name_{language}"),
-            stage_name_en=Max("stage__name_en"),
-            note_text=Max("note"),
-            ids=ArrayAgg("id", order_by="id"),
-            names=ArrayAgg("original_name", order_by="id"),
-            deleted=ArrayAgg(
-                ExpressionWrapper(Q(deleted_at__isnull=False), output_field=BooleanField()), order_by="id"
-            ),
-            count=Count("id"),
+            stage_name=F(f"stage__name_{language}"),
+            stage_name_en=F("stage__name_en"),
+            is_deleted=ExpressionWrapper(Q(deleted_at__isnull=False), output_field=BooleanField()),
         )
-        .order_by()
+        .values("submission", "created_at", "id", "original_name", "note", "stage_name", "stage_name_en", "is_deleted")
+        .order_by("created_at", "id")
     )
 
 
 def _documents_sent(*, application: Application) -> list[TimelineEntry]:
     """The documents sent for *waiting on you* requests, one entry per submission (one query)."""
-    groups = _rows(application=application, name="documents_sent", build=_documents_sent_query)
+    submissions: dict[object, list[dict]] = {}
+    for row in _rows(application=application, name="documents_sent", build=_documents_sent_query):
+        submissions.setdefault(row["submission"], []).append(row)
     return [
         TimelineEntry(
             kind="documents_sent",
-            occurred_at=group["sent_at"],
-            stage_name=group["stage_name"] or group["stage_name_en"] or "",
+            occurred_at=rows[0]["created_at"],
+            stage_name=rows[0]["stage_name"] or rows[0]["stage_name_en"] or "",
             documents=[
-                SentDocument(pk=pk, name=name, deleted=deleted)
-                for pk, name, deleted in zip(group["ids"], group["names"], group["deleted"], strict=True)
+                SentDocument(pk=row["id"], name=row["original_name"], deleted=bool(row["is_deleted"])) for row in rows
             ],
-            note=group["note_text"] or "",
+            note=next((row["note"] for row in rows if row["note"]), ""),
         )
-        for group in groups
+        for rows in submissions.values()
     ]
+
+
+ENQUIRY_EVENT_COLUMNS = ("entry_kind", "entry_at", "entry_reference", "entry_topic", "entry_body", "entry_sender")
 
 
 def _enquiry_events_query(application: Application) -> QuerySet:
@@ -162,7 +158,7 @@ def _enquiry_events_query(application: Application) -> QuerySet:
                 entry_body=body,
                 entry_sender=sender(prefix),
             )
-            .values_list("entry_kind", "entry_at", "entry_reference", "entry_topic", "entry_body", "entry_sender")
+            .values_list(*ENQUIRY_EVENT_COLUMNS)
             .order_by()
         )
 
@@ -228,7 +224,18 @@ _COMPILED: dict[tuple[str, str, bool], tuple[str, tuple]] = {}
 
 
 def _rows(*, application: Application, name: str, build) -> list[dict]:
-    """Run the query `build` makes for `application`, compiled once; rows as dicts by column name."""
+    """Run the query `build` makes for `application`, compiled once; rows as dicts by column name.
+
+    The compiled path reads the driver's values as they come, which only PostgreSQL's are ready
+    to use (SQLite gives dates as text): elsewhere the query runs through the ORM each time.
+    """
+    if connection.vendor != "postgresql":
+        queryset = build(application)
+        rows = list(queryset)
+        if rows and not isinstance(rows[0], dict):
+            names = ENQUIRY_EVENT_COLUMNS
+            rows = [dict(zip(names, row, strict=True)) for row in rows]
+        return rows
     read_by_grantee = getattr(application, "viewer_basis", None) is Basis.GRANTEE
     key = (name, active_language(), read_by_grantee)
     compiled = _COMPILED.get(key)
@@ -240,7 +247,7 @@ def _rows(*, application: Application, name: str, build) -> list[dict]:
     values = {_STAND_IN_APPLICATION: application.pk, _STAND_IN_CLIENT: application.client_id}
     with connection.cursor() as cursor:
         cursor.execute(sql, [values.get(param, param) if type(param) is int else param for param in params])
-        columns = [column.name for column in cursor.description]
+        columns = [column[0] for column in cursor.description]  # a name first, in every driver
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
