@@ -754,7 +754,8 @@ def appointments_cancel_for_revoked_grant(*, grant: Grant, actor, request: HttpR
         .exclude(Exists(still_covered))
         .select_related("application", "organisation", "officer")
     )
-    reason = "The client withdrew their consent."
+    # Stored once for both sides, whatever their language, like a reason typed by a person: in both languages.
+    reason = "The client withdrew their consent. / La personne cliente a retiré son consentement."
     cancelled = 0
     for appointment in coming.select_for_update(of=("self",)):
         Appointment.objects.filter(pk=appointment.pk).update(

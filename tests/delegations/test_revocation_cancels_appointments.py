@@ -35,7 +35,8 @@ def test_the_officer_is_told_and_the_appointment_is_cancelled():
     grant_revoke(actor=client_account, grant=grant)
     appointment.refresh_from_db()
     assert appointment.state == Appointment.State.CANCELLED
-    assert appointment.cancel_reason == "The client withdrew their consent."
+    assert appointment.cancel_reason.startswith("The client withdrew their consent.")
+    assert "La personne cliente a retiré son consentement." in appointment.cancel_reason
     assert Notification.objects.filter(recipient=officer, kind=Kind.APPOINTMENT).exists()
 
 
