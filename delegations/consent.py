@@ -382,12 +382,51 @@ def grant_give(
         last_day=last_day,
         now=now,
     )
+    grants = _grants_create(
+        client=client,
+        applications=applications,
+        kind=kind,
+        grantee=grantee,
+        terms=terms,
+        expires_at=expires_at,
+        consent_language=consent_language or active_language(),
+        signed_name=signed_name,
+        source=Grant.Source.ONLINE,
+        given_by=account,
+        given_at=now,
+        now=now,
+    )
+    for grant in grants:
+        _grant_audit(action=AuditAction.GRANT_GIVEN, grant=grant, actor=account, basis=Basis.CLIENT, request=request)
+        _tell_about_new_grant(grant)
+    return grants
+
+
+def _grants_create(
+    *,
+    client: Client,
+    applications: list[Application] | None,
+    kind: str,
+    grantee: GranteeChoice,
+    terms: ConsentTerms,
+    expires_at: datetime.datetime | None,
+    consent_language: str,
+    signed_name: str,
+    source: str,
+    given_by,
+    given_at: datetime.datetime,
+    now: datetime.datetime,
+) -> list[Grant]:
+    """The grants one consent makes: one per application chosen, or one for all of them.
+
+    An organisation's grant is active at once; a person invited by email holds an invitation.
+    The consent text stored is the one `terms` words, in both languages.
+    """
     text_en, text_fr = consent_texts(terms)
     invited = grantee.organisation is None
-    grants = []
     targets: list[Application | None] = list(applications) if applications is not None else [None]
-    for application in targets:
-        grant = Grant.objects.create(
+    return [
+        Grant.objects.create(
             client=client,
             application=application,
             kind=kind,
@@ -395,23 +434,21 @@ def grant_give(
             grantee_email=grantee.email.strip().lower() if invited else "",
             grantee_name=grantee.name.strip() if invited else "",
             licence_number=terms.licence_number,
-            scope=scope,
-            may_act=may_act,
+            scope=terms.scope,
+            may_act=terms.may_act,
             state=Grant.State.INVITED if invited else Grant.State.ACTIVE,
             starts_at=now,
             expires_at=expires_at,
             consent_text_en=text_en,
             consent_text_fr=text_fr,
-            consent_language=consent_language or active_language(),
+            consent_language=consent_language,
             signed_name=signed_name.strip(),
-            source=Grant.Source.ONLINE,
-            given_by=account,
-            given_at=now,
+            source=source,
+            given_by=given_by,
+            given_at=given_at,
         )
-        _grant_audit(action=AuditAction.GRANT_GIVEN, grant=grant, actor=account, basis=Basis.CLIENT, request=request)
-        _tell_about_new_grant(grant)
-        grants.append(grant)
-    return grants
+        for application in targets
+    ]
 
 
 def _tell_about_new_grant(grant: Grant) -> None:
@@ -902,8 +939,6 @@ def grant_record_paper(
         last_day=last_day,
         now=now,
     )
-    text_en, text_fr = consent_texts(terms)
-    invited = grantee.organisation is None
     evidence = ConsentEvidence(
         original_name=scan.name,
         content_type=scan.content_type,
@@ -916,30 +951,21 @@ def grant_record_paper(
     written = evidence.file.name
     try:
         evidence.save()
-        grants = []
-        targets: list[Application | None] = list(applications) if applications is not None else [None]
-        for application in targets:
-            grant = Grant.objects.create(
-                client=client,
-                application=application,
-                kind=kind,
-                organisation=grantee.organisation,
-                grantee_email=grantee.email.strip().lower() if invited else "",
-                grantee_name=grantee.name.strip() if invited else "",
-                licence_number=terms.licence_number,
-                scope=scope,
-                may_act=may_act,
-                state=Grant.State.INVITED if invited else Grant.State.ACTIVE,
-                starts_at=now,
-                expires_at=expires_at,
-                consent_text_en=text_en,
-                consent_text_fr=text_fr,
-                consent_language=consent_language,
-                signed_name=signed_name.strip(),
-                source=Grant.Source.PAPER,
-                given_by=staff,
-                given_at=day_start(signed_on) if signed_on < today else now,
-            )
+        grants = _grants_create(
+            client=client,
+            applications=applications,
+            kind=kind,
+            grantee=grantee,
+            terms=terms,
+            expires_at=expires_at,
+            consent_language=consent_language,
+            signed_name=signed_name,
+            source=Grant.Source.PAPER,
+            given_by=staff,
+            given_at=day_start(signed_on) if signed_on < today else now,
+            now=now,
+        )
+        for grant in grants:
             evidence.grants.add(grant)
             _grant_audit(
                 action=AuditAction.GRANT_GIVEN,
@@ -950,7 +976,6 @@ def grant_record_paper(
                 extra={"evidence": evidence.pk, "signed_on": signed_on.isoformat()},
             )
             _tell_about_new_grant(grant)
-            grants.append(grant)
     except BaseException:
         evidence.file.storage.delete(written)
         raise
