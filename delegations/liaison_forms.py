@@ -151,6 +151,6 @@ class DayForm(forms.Form):
     def period(self, *, zone: zoneinfo.ZoneInfo) -> tuple[datetime.date, int]:
         data = self.cleaned_data if self.is_valid() else {}
         day = data.get("day") or timezone.localdate(timezone=zone)
-        # Opened without a choice, the page shows the week ahead: a weekend day alone is usually empty.
-        span = data.get("span") or ("week" if not self.is_bound else "day")
+        # Without a choice, what the page set as its initial span (the officer's page: the week ahead).
+        span = data.get("span") or self.initial.get("span", "day")
         return day, 7 if span == "week" else 1

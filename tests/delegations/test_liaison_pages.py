@@ -373,3 +373,28 @@ class TestQueryCounts:
         assert cost(url("officer_day"), day) == officer_two
         sign_in_with_second_step(client, caseworker)
         assert cost(url("office")) == office_two
+
+
+def test_the_officers_page_opens_on_the_week_ahead(client, db):
+    import datetime
+
+    from delegations.liaison_models import Appointment
+    from tests.delegations.liaison_support import liaison_officer, office_with_case, tomorrow_at
+    from tests.factories import sign_in
+
+    officer = liaison_officer(email="week.ahead@example.com")
+    caseworker, member, application, _grant = office_with_case()
+    start = tomorrow_at(10, days=3)
+    Appointment.objects.create(
+        officer=officer,
+        organisation=member.organisation,
+        booked_by=caseworker,
+        application=application,
+        topic=Appointment.Topic.STATUS,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(minutes=30),
+        length_minutes=30,
+    )
+    sign_in(client, officer)
+    assert application.number in client.get("/en/liaison/officer/").text
+    assert application.number not in client.get("/en/liaison/officer/?span=day").text
