@@ -222,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "processing_times.tasks.processing_times_nightly",
         "schedule": crontab(hour=2, minute=30),
     },
+    # After the figures, apart from them: it replays two years of estimates (seconds per 100,000 files).
+    "estimates-backtest-nightly": {
+        "task": "processing_times.tasks.estimates_backtest_nightly",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "notifications-sweep": {
         "task": "notifications.tasks.notifications_sweep_task",
         "schedule": 60.0,

@@ -4,13 +4,20 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import Subquery
+from django.db.models import JSONField, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from applications.models import Application, Program
+from applications.models import Application, Program, ProgramStage
 from core.dates import DAYS_PER_MONTH
 from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE, estimates_generation  # noqa: F401 (for pages)
-from processing_times.models import ProcessingTimeSnapshot, QueuePosition, StageDurationSnapshot
+from processing_times.models import (
+    BacktestReport,
+    ProcessingTimeSnapshot,
+    QueueForecast,
+    QueuePosition,
+    StageDurationSnapshot,
+)
+from status_tracker.models import StageProgress
 
 
 @dataclass(frozen=True)
@@ -33,10 +40,51 @@ def normal_processing_time(*, program: Program, snapshot: ProcessingTimeSnapshot
 @dataclass(frozen=True)
 class StageEstimate:
     snapshot: StageDurationSnapshot
+    started_on: datetime.date | None = None  # when the file's current stage began
+    today: datetime.date | None = None
 
     @property
     def enough_data(self) -> bool:
         return self.snapshot.sample_size >= MINIMUM_SAMPLE
+
+    @property
+    def days_in_stage(self) -> int | None:
+        if self.started_on is None or self.today is None:
+            return None
+        return max(0, (self.today - self.started_on).days)
+
+    @property
+    def days_left(self) -> int | None:
+        """Half of these stages were done by now plus this many days; 0 once past the usual time."""
+        if not self.enough_data or self.days_in_stage is None or self.snapshot.p50_days is None:
+            return None
+        return max(0, math.ceil(self.snapshot.p50_days - self.days_in_stage))
+
+    @property
+    def longer_than_usual(self) -> bool:
+        days = self.days_in_stage
+        return (
+            self.enough_data
+            and days is not None
+            and self.snapshot.p80_days is not None
+            and (days > self.snapshot.p80_days)
+        )
+
+
+@dataclass(frozen=True)
+class QueueEstimate:
+    """The queue-aware, calibrated decision dates (processing_times.estimator) for one open file."""
+
+    forecast: QueueForecast
+    ahead: int
+    likely_on: datetime.date  # median
+    eight_in_ten_by: datetime.date  # 80th percentile
+    nine_in_ten_by: datetime.date  # 90th percentile
+    reach_final_stage_on: datetime.date | None  # likely start of the decision stage
+
+    @property
+    def widened(self) -> bool:
+        return self.forecast.widened
 
 
 @dataclass(frozen=True)
@@ -52,22 +100,55 @@ class Estimate:
     people_ahead_on: datetime.date | None
     projected_on: datetime.date | None
     stage: StageEstimate | None
+    queue: QueueEstimate | None = None
+    accuracy_on: datetime.date | None = None  # the latest backtest's date
+    accuracy: dict | None = None  # its row for this file's program
 
     @property
     def enough_data(self) -> bool:
         return self.normal.from_percentile
 
 
+FORECAST_FIELDS = (
+    "computed_on",
+    "pace_per_day",
+    "offset_p50_days",
+    "offset_p80_days",
+    "offset_p90_days",
+    "errors",
+    "widened",
+)
+
+
+def _queue_country(application: Application) -> str:
+    return str(application.client.country_of_residence) if application.program.times_by_country else ""
+
+
 def _latest_time_snapshot(*, application: Application) -> tuple[ProcessingTimeSnapshot | None, bool]:
-    """The latest snapshot for the client's country when it has enough decisions, else overall."""
+    """The latest snapshot for the client's country when it has enough decisions, else overall.
+
+    The same query brings the file's place in its queue, its queue's latest forecast and
+    the latest backtest's figures per program, as annotations.
+    """
     country = str(application.client.country_of_residence) if application.program.times_by_country else ALL_COUNTRIES
+    queue_country = _queue_country(application)
     # The file's place in the queue comes with the snapshots (the nightly job writes both).
-    position = QueuePosition.objects.filter(program_id=application.program_id, submitted_on=application.submitted_on)
+    position = QueuePosition.objects.filter(
+        program_id=application.program_id, country=queue_country, submitted_on=application.submitted_on
+    )
+    latest_forecast = QueueForecast.objects.filter(program_id=application.program_id, country=queue_country).order_by(
+        "-computed_on"
+    )
+    latest_report = BacktestReport.objects.order_by("-computed_on")
+    forecast_fields = {f"forecast_{name}": Subquery(latest_forecast.values(name)[:1]) for name in FORECAST_FIELDS}
     candidates = list(
         ProcessingTimeSnapshot.objects.filter(program_id=application.program_id, country__in={country, ALL_COUNTRIES})
         .annotate(
             queue_ahead=Subquery(position.values("ahead")[:1]),
             queue_counted_on=Subquery(position.values("computed_on")[:1]),
+            report_on=Subquery(latest_report.values("computed_on")[:1]),
+            report_programs=Subquery(latest_report.values("programs")[:1], output_field=JSONField()),
+            **forecast_fields,
         )
         .order_by("-computed_on")[:2]
     )
@@ -81,8 +162,68 @@ def _latest_time_snapshot(*, application: Application) -> tuple[ProcessingTimeSn
     return today.get(ALL_COUNTRIES) or candidates[0], False
 
 
+def _stage_snapshots(*, application: Application) -> dict[int, StageDurationSnapshot]:
+    """The latest durations of the file's current stage and of its program's last (decision) stage, one query.
+
+    Each carries `started_at`: when this file began that stage, if it did.
+    """
+    final_stage = ProgramStage.objects.filter(program_id=application.program_id).order_by("-position")
+    rows = list(
+        StageDurationSnapshot.objects.filter(program_id=application.program_id)
+        .filter(Q(stage_id=application.current_stage_id) | Q(stage_id=Subquery(final_stage.values("stage_id")[:1])))
+        .annotate(
+            started_at=Subquery(
+                StageProgress.objects.filter(application_id=application.pk, stage_id=OuterRef("stage_id")).values(
+                    "started_at"
+                )[:1]
+            ),
+            final_stage_id=Subquery(final_stage.values("stage_id")[:1]),
+        )
+        .order_by("-computed_on")[:2]
+    )
+    if not rows:
+        return {}
+    latest = rows[0].computed_on
+    return {row.stage_id: row for row in rows if row.computed_on == latest}
+
+
+def _queue_estimate(
+    *, snapshot: ProcessingTimeSnapshot | None, application: Application, today: datetime.date, final_stage_days
+) -> QueueEstimate | None:
+    """The calibrated decision dates, when the file's queue has a forecast and the file a count of files ahead."""
+    if snapshot is None or getattr(snapshot, "forecast_pace_per_day", None) is None:
+        return None
+    ahead = getattr(snapshot, "queue_ahead", None)
+    if ahead is None:
+        return None
+    forecast = QueueForecast(
+        program_id=application.program_id,
+        country=_queue_country(application),
+        **{name: getattr(snapshot, f"forecast_{name}") for name in FORECAST_FIELDS},
+    )
+    base = ahead / forecast.pace_per_day
+    # Days count from the night the figures were made; a date already past becomes today.
+    start = forecast.computed_on
+
+    def on(offset: float) -> datetime.date:
+        return max(today, start + datetime.timedelta(days=math.ceil(max(0.0, base + offset))))
+
+    likely = on(forecast.offset_p50_days)
+    reach_final = None
+    if final_stage_days is not None and application.current_stage_id is not None:
+        reach_final = max(today, likely - datetime.timedelta(days=math.floor(final_stage_days)))
+    return QueueEstimate(
+        forecast=forecast,
+        ahead=ahead,
+        likely_on=likely,
+        eight_in_ten_by=max(likely, on(forecast.offset_p80_days)),
+        nine_in_ten_by=max(likely, on(forecast.offset_p90_days)),
+        reach_final_stage_on=reach_final,
+    )
+
+
 def estimate_for_application(*, application: Application) -> Estimate | None:
-    """What we can honestly say about when this open application will be decided."""
+    """What we can honestly say about when this open application will be decided (at most two queries)."""
     if application.status == Application.Status.CLOSED:
         return None
     today = timezone.localdate()
@@ -103,16 +244,26 @@ def estimate_for_application(*, application: Application) -> Estimate | None:
         projected_on = (people_ahead_on or today) + datetime.timedelta(days=math.ceil(months * DAYS_PER_MONTH))
 
     stage = None
+    final_stage_days = None
     if application.current_stage_id is not None:
-        stage_snapshot = (
-            StageDurationSnapshot.objects.filter(
-                program_id=application.program_id, stage_id=application.current_stage_id
+        stages = _stage_snapshots(application=application)
+        current = stages.get(application.current_stage_id)
+        if current is not None:
+            started = current.started_at
+            stage = StageEstimate(
+                snapshot=current,
+                started_on=timezone.localtime(started).date() if started else None,
+                today=today,
             )
-            .order_by("-computed_on")
-            .first()
-        )
-        if stage_snapshot is not None:
-            stage = StageEstimate(snapshot=stage_snapshot)
+        final = next((row for row in stages.values() if row.stage_id == row.final_stage_id), None)
+        if final is not None and final.sample_size >= MINIMUM_SAMPLE and final.stage_id != application.current_stage_id:
+            final_stage_days = final.p50_days
+
+    queue = _queue_estimate(snapshot=snapshot, application=application, today=today, final_stage_days=final_stage_days)
+    if queue is not None:
+        window_start, window_end = queue.likely_on, queue.nine_in_ten_by
+    report_programs = getattr(snapshot, "report_programs", None) or []
+    accuracy = next((row for row in report_programs if row.get("code") == application.program.code), None)
 
     return Estimate(
         snapshot=snapshot,
@@ -126,4 +277,7 @@ def estimate_for_application(*, application: Application) -> Estimate | None:
         people_ahead_on=people_ahead_on,
         projected_on=projected_on,
         stage=stage,
+        queue=queue,
+        accuracy_on=getattr(snapshot, "report_on", None),
+        accuracy=accuracy,
     )

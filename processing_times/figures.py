@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Case, CharField, Count, F, Value, When
 
-from applications.models import Application, Program
+from applications.models import Application, Client, Program
 from core.dates import DAYS_PER_MONTH
-from processing_times.models import ProcessingTimeSnapshot, QueuePosition, StageDurationSnapshot
+from processing_times.estimator import CALIBRATION_DAYS, Decided, QueueCounts, QueueHistory, forecast
+from processing_times.models import ProcessingTimeSnapshot, QueueForecast, QueuePosition, StageDurationSnapshot
 from status_tracker.models import StageProgress, StageState
 
 # Below this many decisions we publish no percentile rather than a noisy one.
@@ -218,27 +220,107 @@ def stage_figures(*, as_of: datetime.date) -> list[StageFigures]:
 
 
 def _people_ahead_refresh(*, as_of: datetime.date) -> None:
-    """Count, per program and submission day, the open applications of the program submitted earlier.
+    """Count, per queue and submission day, the open applications of the queue submitted earlier.
 
-    A file's "applications ahead" is its program and submission day's row: a few thousand
-    rows a night (QueuePosition) instead of a count rewritten on every open file. Files
-    submitted the same day are not ahead of each other.
+    A queue is a program, or a program and country of residence where the program publishes
+    times per country. A file's "applications ahead" is its queue and submission day's row: a
+    few thousand rows a night (QueuePosition) instead of a count rewritten on every open file.
+    Files submitted the same day are not ahead of each other.
     """
     open_statuses = (Application.Status.RECEIVED, Application.Status.IN_PROGRESS)
     QueuePosition.objects.all().delete()
+    country = "CASE WHEN p.times_by_country THEN c.country_of_residence ELSE '' END"
     # Portable SQL (PostgreSQL and the SQLite default): positional parameters, CAST rather than ::.
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {QueuePosition._meta.db_table} (program_id, submitted_on, computed_on, ahead)
-            SELECT program_id, submitted_on, %s,
-                   CAST(SUM(COUNT(*)) OVER (PARTITION BY program_id ORDER BY submitted_on) - COUNT(*) AS INTEGER)
-            FROM {Application._meta.db_table}
-            WHERE status IN (%s, %s)
-            GROUP BY program_id, submitted_on
+            INSERT INTO {QueuePosition._meta.db_table} (program_id, country, submitted_on, computed_on, ahead)
+            SELECT a.program_id, {country}, a.submitted_on, %s,
+                   CAST(SUM(COUNT(*)) OVER (PARTITION BY a.program_id, {country} ORDER BY a.submitted_on)
+                        - COUNT(*) AS INTEGER)
+            FROM {Application._meta.db_table} a
+            JOIN {Program._meta.db_table} p ON p.id = a.program_id
+            JOIN {Client._meta.db_table} c ON c.id = a.client_id
+            WHERE a.status IN (%s, %s)
+            GROUP BY a.program_id, {country}, a.submitted_on
             """,  # noqa: S608 - table names from the models, values as parameters
             [as_of, *open_statuses],
         )
+
+
+def _queue_country():
+    return Case(
+        When(program__times_by_country=True, then=F("client__country_of_residence")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def queue_histories(*, as_of: datetime.date) -> dict[tuple[int, str], QueueHistory]:
+    """Each queue's arrivals and departures per day up to `as_of`, and its files decided in the last year.
+
+    Three grouped queries; the rows they return are per queue and day, not per file.
+    """
+    arrivals: dict[tuple[int, str], dict[datetime.date, int]] = defaultdict(dict)
+    departures: dict[tuple[int, str], dict[datetime.date, int]] = defaultdict(dict)
+    decided: dict[tuple[int, str], list[Decided]] = defaultdict(list)
+    files = Application.objects.annotate(queue_country=_queue_country())
+    for program_id, country, day, count in (
+        files.filter(submitted_on__lte=as_of)
+        .values_list("program_id", "queue_country", "submitted_on")
+        .annotate(count=Count("id"))
+        .order_by()
+    ):
+        arrivals[(program_id, country or "")][day] = count
+    for program_id, country, day, count in (
+        files.filter(decided_on__lte=as_of)
+        .values_list("program_id", "queue_country", "decided_on")
+        .annotate(count=Count("id"))
+        .order_by()
+    ):
+        departures[(program_id, country or "")][day] = count
+    for program_id, country, submitted_on, decided_on, count in (
+        files.filter(
+            outcome__in=(Application.Outcome.APPROVED, Application.Outcome.REFUSED),
+            decided_on__lte=as_of,
+            decided_on__gt=as_of - datetime.timedelta(days=CALIBRATION_DAYS),
+        )
+        .values_list("program_id", "queue_country", "submitted_on", "decided_on")
+        .annotate(count=Count("id"))
+        .order_by()
+    ):
+        decided[(program_id, country or "")].append(Decided(submitted_on, decided_on, count))
+    return {
+        key: QueueHistory(
+            counts=QueueCounts(arrivals=arrivals[key], departures=departures.get(key, {})),
+            decided=decided.get(key, []),
+        )
+        for key in arrivals
+    }
+
+
+def queue_forecasts(*, as_of: datetime.date) -> list[QueueForecast]:
+    """The queue-aware estimate's figures for every queue that has a pace and enough past errors."""
+    rows = []
+    for (program_id, country), history in queue_histories(as_of=as_of).items():
+        found = forecast(history, as_of)
+        if found is None:
+            continue
+        p50, p80, p90 = found.calibration.offsets
+        rows.append(
+            QueueForecast(
+                program_id=program_id,
+                country=country,
+                computed_on=as_of,
+                pace_per_day=found.pace_per_day,
+                offset_p50_days=p50,
+                offset_p80_days=p80,
+                offset_p90_days=p90,
+                errors=found.calibration.errors,
+                widened=found.calibration.widened,
+            )
+        )
+    return rows
 
 
 GENERATION_KEY = "processing_times:generation"
@@ -272,9 +354,12 @@ def processing_times_snapshot(*, as_of: datetime.date, refresh_queue: bool = Tru
     """
     figures = processing_figures(as_of=as_of)
     stages = stage_figures(as_of=as_of)
+    forecasts = queue_forecasts(as_of=as_of)
     with transaction.atomic():
         ProcessingTimeSnapshot.objects.filter(computed_on=as_of).delete()
         StageDurationSnapshot.objects.filter(computed_on=as_of).delete()
+        QueueForecast.objects.filter(computed_on=as_of).delete()
+        QueueForecast.objects.bulk_create(forecasts)
         ProcessingTimeSnapshot.objects.bulk_create(
             [
                 ProcessingTimeSnapshot(
@@ -309,4 +394,4 @@ def processing_times_snapshot(*, as_of: datetime.date, refresh_queue: bool = Tru
         if refresh_queue:
             _people_ahead_refresh(as_of=as_of)
         transaction.on_commit(estimates_generation_bump)
-    return len(figures) + len(stages)
+    return len(figures) + len(stages) + len(forecasts)

@@ -104,6 +104,8 @@ class QueuePosition(models.Model):
     """
 
     program = models.ForeignKey("applications.Program", on_delete=models.CASCADE, related_name="+")
+    # Where the program publishes times per country, each country of residence is its own queue.
+    country = CountryField(_("country of residence"), blank=True, help_text=_("Empty for all countries."))
     submitted_on = models.DateField(_("submitted on"))
     computed_on = models.DateField(_("counted on"))
     ahead = models.PositiveIntegerField(_("open applications submitted earlier"))
@@ -112,8 +114,67 @@ class QueuePosition(models.Model):
         verbose_name = _("queue position")
         verbose_name_plural = _("queue positions")
         constraints = [
-            models.UniqueConstraint(fields=["program", "submitted_on"], name="queue_position_once"),
+            models.UniqueConstraint(fields=["program", "country", "submitted_on"], name="queue_position_once"),
         ]
 
     def __str__(self) -> str:
         return f"{self.program_id} {self.submitted_on}: {self.ahead}"
+
+
+class QueueForecast(models.Model):
+    """One night's queue-aware estimate figures for a program's queue (processing_times.estimator).
+
+    A status page adds its own count of files ahead: the likely decision is
+    `ahead / pace_per_day + offset_p50` days from `computed_on`, and so on.
+    """
+
+    program = models.ForeignKey("applications.Program", on_delete=models.CASCADE, related_name="+")
+    country = CountryField(_("country of residence"), blank=True, help_text=_("Empty for all countries."))
+    computed_on = models.DateField(_("as of"))
+    pace_per_day = models.FloatField(_("files decided per day (last 6 weeks)"))
+    offset_p50_days = models.FloatField(_("median offset (days)"))
+    offset_p80_days = models.FloatField(_("80th percentile offset (days)"))
+    offset_p90_days = models.FloatField(_("90th percentile offset (days)"))
+    errors = models.PositiveIntegerField(_("past errors calibrated on"))
+    widened = models.BooleanField(_("widened for lack of data"), default=False)
+
+    class Meta:
+        verbose_name = _("queue forecast")
+        verbose_name_plural = _("queue forecasts")
+        ordering = ["-computed_on", "program", "country"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "country", "computed_on"], name="queue_forecast_once_a_day"),
+            models.CheckConstraint(condition=Q(pace_per_day__gt=0), name="queue_forecast_pace_positive"),
+        ]
+        indexes = [models.Index(fields=["program", "country", "-computed_on"], name="queue_forecast_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.country or 'all'} {self.computed_on}"
+
+
+class BacktestReport(models.Model):
+    """The latest replay of the estimates against what happened, as published on the methodology page."""
+
+    computed_on = models.DateField(_("as of"), unique=True)
+    start = models.DateField(_("first submission day"))
+    end = models.DateField(_("last submission day"))
+    evaluated = models.PositiveIntegerField(_("files evaluated"))
+    share_within_p80 = models.FloatField(_("share decided within the 80th percentile"), null=True)
+    share_within_band = models.FloatField(_("share decided within the 50th to 90th percentile"), null=True)
+    median_abs_error_days = models.FloatField(_("median error (days)"), null=True)
+    median_bias_days = models.FloatField(_("median bias (days)"), null=True)
+    judged_months = models.PositiveIntegerField(_("months with enough files"), default=0)
+    months_holding = models.PositiveIntegerField(_("months within the aims"), default=0)
+    worst_month = models.CharField(_("worst month"), max_length=7, blank=True)
+    worst_month_share = models.FloatField(_("worst month's share within the 80th percentile"), null=True)
+    programs = models.JSONField(_("per program"), default=list)
+    months = models.JSONField(_("per month of submission"), default=list)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("estimate backtest")
+        verbose_name_plural = _("estimate backtests")
+        ordering = ["-computed_on"]
+
+    def __str__(self) -> str:
+        return f"backtest {self.computed_on}"

@@ -1,5 +1,7 @@
 """The public processing-times page and its methodology; no sign-in needed."""
 
+import datetime
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,7 +14,9 @@ from django_countries import countries
 from applications.models import Program
 from core.dates import DAYS_PER_MONTH
 from processing_times.charts import trend_chart_svg
+from processing_times.estimator import MINIMUM_CALIBRATION
 from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE
+from processing_times.models import BacktestReport
 from processing_times.selectors import (
     ProgramFigures,
     PublishedFigures,
@@ -21,6 +25,14 @@ from processing_times.selectors import (
     program_trend,
     programs_for_public,
 )
+
+
+def month_start(month: str) -> datetime.date | None:
+    """ "2025-08" as the first day of that month, for a localised "August 2025"."""
+    try:
+        return datetime.date.fromisoformat(f"{month}-01")
+    except ValueError:
+        return None
 
 
 class ProcessingTimesForm(forms.Form):
@@ -157,6 +169,29 @@ def processing_times(request: HttpRequest) -> HttpResponse:
     return render(request, "processing_times/index.html", context)
 
 
+def _program_names() -> dict[str, str]:
+    return {program.code: program.name for program in Program.objects.all()}
+
+
 @require_safe
 def methodology(request: HttpRequest) -> HttpResponse:
-    return render(request, "processing_times/methodology.html", {"minimum_sample": MINIMUM_SAMPLE})
+    """How each figure is made, and the latest replay of the status-page estimate against what happened."""
+    report = BacktestReport.objects.order_by("-computed_on").first()
+    accuracy_rows = []
+    if report is not None:
+        names = _program_names()
+        accuracy_rows = sorted(
+            ({**row, "name": names.get(row["code"], row["name"])} for row in report.programs if row.get("evaluated")),
+            key=lambda row: alphabetical_key(row["name"]),
+        )
+    return render(
+        request,
+        "processing_times/methodology.html",
+        {
+            "minimum_sample": MINIMUM_SAMPLE,
+            "minimum_calibration": MINIMUM_CALIBRATION,
+            "report": report,
+            "accuracy_rows": accuracy_rows,
+            "worst_month": month_start(report.worst_month) if report and report.worst_month else None,
+        },
+    )

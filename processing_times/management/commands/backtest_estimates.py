@@ -1,4 +1,4 @@
-"""`manage.py backtest_estimates`: how often were files decided within the processing times we published?"""
+"""`manage.py backtest_estimates`: replay the estimates we gave against the decisions that followed."""
 
 import datetime
 import time
@@ -7,13 +7,19 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.dates import add_months
-from processing_times.backtest import BacktestResult, BacktestRow, backtest
-from processing_times.figures import MINIMUM_SAMPLE
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` months earlier (the month's last day when it is shorter)."""
-    return add_months(day, months=-months)
+from processing_times.backtest import (
+    BIAS_AIM_DAYS,
+    COVERAGE_AIM,
+    METHODS,
+    MONTH_MINIMUM,
+    BacktestResult,
+    BacktestRow,
+    backtest,
+    backtest_publish,
+    default_period,
+    history_rows_from_database,
+    programs_from_database,
+)
 
 
 def _share(value: float | None) -> str:
@@ -21,7 +27,7 @@ def _share(value: float | None) -> str:
 
 
 def _days(value: float | None) -> str:
-    return "-" if value is None else f"{value:+.0f}" if value else "0"
+    return "-" if value is None else f"{value:+.0f}" if round(value) else "0"
 
 
 def _abs_days(value: float | None) -> str:
@@ -36,14 +42,19 @@ COLUMNS = (
     ("Within p50-p90", 14, ">"),
     ("Median |error| (days)", 21, ">"),
     ("Median bias (days)", 18, ">"),
+    ("", 6, "<"),
 )
 
 
 def _line(values) -> str:
-    return "  ".join(f"{value:{align}{width}}" for value, (_title, width, align) in zip(values, COLUMNS, strict=True))
+    cells = (f"{value:{align}{width}}" for value, (_title, width, align) in zip(values, COLUMNS, strict=True))
+    return "  ".join(cells).rstrip()
 
 
-def _cells(row: BacktestRow) -> tuple:
+def _cells(row: BacktestRow, *, judge: bool = False) -> tuple:
+    verdict = ""
+    if judge and row.judged:
+        verdict = "ok" if row.holds else "MISSED"
     return (
         row.name[:40],
         row.evaluated,
@@ -52,44 +63,70 @@ def _cells(row: BacktestRow) -> tuple:
         _share(row.share_within_band),
         _abs_days(row.median_abs_error_days),
         _days(row.median_bias_days),
+        verdict,
     )
 
 
-def _tables(result: BacktestResult) -> list[str]:
-    """One row per program, the total, then one row per month of submission, each block after a blank line."""
+def report_lines(result: BacktestResult) -> list[str]:
+    """The tables and the summary, as `backtest_estimates` and `backtest_scenarios` print them."""
     rule = _line("-" * width for _title, width, _align in COLUMNS)
-    return [
+    overall = result.overall
+    worst = result.worst_month
+    lines = [
+        f"Method: {result.method}. Files submitted from {result.start} to {result.end}; figures recomputed every "
+        f"{result.step_days} days.",
         "",
         _line(title for title, _width, _align in COLUMNS),
         rule,
         *(_line(_cells(row)) for row in result.programs),
         rule,
-        _line(_cells(result.overall)),
+        _line(_cells(overall)),
         "",
-        "By month of submission:",
+        f"By month of submission (judged with {MONTH_MINIMUM} or more files: {COVERAGE_AIM[0]:.0%} to "
+        f"{COVERAGE_AIM[1]:.0%} within p80 and median bias within {BIAS_AIM_DAYS} days):",
         _line(("Month", *(title for title, _width, _align in COLUMNS[1:]))),
-        *(_line(_cells(row)) for row in result.months),
+        *(_line(_cells(row, judge=True)) for row in result.months),
         "",
+        f"Overall: {_share(overall.share_within_p80)} within the 80th percentile (aim about 80%), "
+        f"{_share(overall.share_within_band)} within the 50th-90th window (aim about 40%), median error "
+        f"{_abs_days(overall.median_abs_error_days)} days (aim at most 20), bias {_days(overall.median_bias_days)}.",
+        f"Months within the aims: {result.months_holding} of {len(result.judged_months)}"
+        + (f"; worst {worst.code} at {_share(worst.share_within_p80)} within p80." if worst else "."),
+        f"Left out: {result.no_estimate} decided files without an estimate, {result.still_open} still open, "
+        "withdrawals.",
     ]
+    return lines
 
 
 class Command(BaseCommand):
     help = (
-        "Replay the processing-time estimates shown to past applicants against their decisions: share decided "
-        "within the 80th percentile, within the 50th-90th percentile window, and the median error."
+        "Replay the estimates shown to past applicants, as they stood the day each applied, against their "
+        "decisions: share within the 80th percentile, within the 50th-90th window, median error and bias, per "
+        "program and per month of submission."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--start", help="First submission date (YYYY-MM-DD). Default: 18 months before --end.")
-        parser.add_argument(
-            "--end", help="Last submission date (YYYY-MM-DD). Default: 6 months ago, so that most outcomes are known."
-        )
+        parser.add_argument("--end", help="Last submission date (YYYY-MM-DD). Default: 6 months ago.")
         parser.add_argument("--step-days", type=int, default=7, help="Recompute the figures every this many days.")
+        parser.add_argument(
+            "--method",
+            choices=METHODS,
+            default="queue",
+            help="queue: the status page's estimate (default); percentile: the published backward percentiles.",
+        )
+        parser.add_argument(
+            "--publish", action="store_true", help="Also store the default replay for the methodology page."
+        )
+        parser.add_argument(
+            "--check", action="store_true", help="Exit with an error unless every judged month is within the aims."
+        )
 
-    def handle(self, *args, start=None, end=None, step_days=7, **options):
+    def handle(self, *args, start=None, end=None, step_days=7, method="queue", publish=False, check=False, **options):
+        today = timezone.localdate()
         try:
-            end_day = datetime.date.fromisoformat(end) if end else months_before(timezone.localdate(), 6)
-            start_day = datetime.date.fromisoformat(start) if start else months_before(end_day, 18)
+            end_day = datetime.date.fromisoformat(end) if end else default_period(today)[1]
+            start_day = datetime.date.fromisoformat(start) if start else add_months(end_day, months=-18)
         except ValueError as error:
             raise CommandError(f"Dates look like 2026-05-22: {error}") from error
         if start_day > end_day:
@@ -98,43 +135,29 @@ class Command(BaseCommand):
             raise CommandError("--step-days must be at least 1.")
 
         started = time.perf_counter()
-        result = backtest(start=start_day, end=end_day, step_days=step_days)
+        result = backtest(
+            rows=history_rows_from_database(),
+            programs=programs_from_database(),
+            start=start_day,
+            end=end_day,
+            step_days=step_days,
+            method=method,
+        )
         elapsed = time.perf_counter() - started
-        write = self.stdout.write
-        write(
-            f"Estimates shown to applications submitted from {start_day} to {end_day}, against their decisions "
-            f"(figures recomputed every {step_days} days: {result.computations} computations in {elapsed:.1f} s)."
-        )
         if not result.evaluated:
-            if result.no_estimate:
-                reason = (
-                    f"{result.no_estimate} were approved or refused, but no estimate resting on at least "
-                    f"{MINIMUM_SAMPLE} recent decisions existed when they were submitted."
-                )
-            else:
-                reason = "none was approved or refused yet."
-            write(f"Nothing to evaluate: {reason}")
-            if result.still_open:
-                write(f"{result.still_open} applications submitted in that period are still open.")
-            return
-
-        for line in _tables(result):
-            write(line)
-        overall = result.overall
-        write(
-            f"Overall: {_share(overall.share_within_p80)} decided within the 80th percentile (aim: about 80%), "
-            f"{_share(overall.share_within_band)} within the 50th-90th percentile window (aim: about 40%), "
-            f"median error of the 50th percentile {_abs_days(overall.median_abs_error_days)} days "
-            f"(bias {_days(overall.median_bias_days)} days; positive means files took longer than announced)."
-        )
-        if overall.projection_evaluated:
-            write(
-                f"Forward projection (applications waiting / decisions per month): median error "
-                f"{_abs_days(overall.projection_median_abs_error_days)} days over {overall.projection_evaluated} "
-                f"applications."
+            self.stdout.write(
+                f"Nothing to evaluate: no file submitted from {start_day} to {end_day} was approved or refused with "
+                f"an estimate ({result.no_estimate} without one, {result.still_open} still open)."
             )
-        write(
-            f"Left out: {result.no_estimate} decided applications without an estimate resting on at least "
-            f"{MINIMUM_SAMPLE} decisions; {result.still_open} still open (the fastest files weigh more when "
-            "many are still open); withdrawals."
-        )
+        else:
+            for line in report_lines(result):
+                self.stdout.write(line)
+        self.stdout.write(f"({elapsed:.1f} s)")
+        if publish:
+            report = backtest_publish(as_of=today)
+            self.stdout.write(f"Published the replay of {report.evaluated} files for the methodology page.")
+        if check and result.judged_months and result.months_holding < len(result.judged_months):
+            raise CommandError(
+                f"{len(result.judged_months) - result.months_holding} of {len(result.judged_months)} judged months "
+                "are outside the aims."
+            )

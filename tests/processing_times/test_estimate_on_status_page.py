@@ -1,0 +1,137 @@
+"""The queue-aware estimate and its published accuracy on the status page, in both languages."""
+
+import datetime
+import itertools
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from applications.models import Application, ProgramStage
+from processing_times.backtest import backtest_publish
+from processing_times.figures import processing_times_snapshot
+from processing_times.models import QueueForecast, StageDurationSnapshot
+from tests.factories import ApplicationFactory, ClientFactory, decisions_record, sign_in, status_event_record
+
+numbers = itertools.count(1)
+
+
+def detail(client, application, language="en"):
+    with translation.override(language):
+        return client.get(reverse("applications:detail", kwargs={"number": application.number})).text
+
+
+def first_come_first_served(program, *, days: int, today: datetime.date):
+    """One file a day for `days` days before `today`, each decided 40 days after it was sent, in order."""
+    client = ClientFactory(country_of_residence="CA")
+    created = Application.objects.bulk_create(
+        Application(
+            number=f"Q{next(numbers):09d}",
+            client=client,
+            program=program,
+            submitted_on=today - datetime.timedelta(days=days - index),
+        )
+        for index in range(days)
+    )
+    decided = [item for item in created if item.submitted_on + datetime.timedelta(days=40) <= today]
+    decisions_record(
+        decisions=[(item, "approved", item.submitted_on + datetime.timedelta(days=40)) for item in decided]
+    )
+
+
+@pytest.fixture
+def queued_application(applicant, applicant_application):
+    """The applicant's spouse sponsorship, sent 5 days ago behind a steady line of one file a day."""
+    today = timezone.localdate()
+    Application.objects.filter(pk=applicant_application.pk).update(submitted_on=today - datetime.timedelta(days=5))
+    applicant_application.refresh_from_db()
+    first_come_first_served(applicant_application.program, days=400, today=today)
+    return applicant_application
+
+
+def test_the_status_page_gives_the_calibrated_dates_and_their_accuracy(client, applicant, queued_application):
+    today = timezone.localdate()
+    processing_times_snapshot(as_of=today)
+    report = backtest_publish(as_of=today)
+    sign_in(client, applicant)
+    # 34 files sent before it are still waiting (those of the last 39 days, less the 5 since it was sent);
+    # one a day is decided; each took one day more than the files ahead of it: 35 days from today.
+    likely = today + datetime.timedelta(days=35)
+    forecast = QueueForecast.objects.get(program=queued_application.program, country="")
+    assert forecast.pace_per_day == 1
+    assert (forecast.offset_p50_days, forecast.offset_p80_days, forecast.offset_p90_days) == (1, 1, 1)
+    english = detail(client, queued_application)
+    assert f"Around {likely:%B} {likely.day}, {likely.year}" in english
+    assert "8 in 10 applications like this one are decided by" in english
+    assert "There are 34 applications ahead in the same line." in english
+    assert "Lately we decide about 7 a week." in english
+    assert "How accurate is it? In our check of" in english
+    [row] = report.programs
+    share = round(row["share_within_p80"] * 100)
+    assert f"{share}% of past applications to this program were decided by the “8 in 10” date" in english
+    assert "made the range wider" not in english
+    french = detail(client, queued_application, "fr")
+    assert "8 demandes sur 10 comme celle-ci" in french
+    assert f"{share}\u00a0%" in french
+
+
+def test_with_few_past_decisions_the_range_is_widened_and_the_page_says_so(client, applicant, applicant_application):
+    today = timezone.localdate()
+    Application.objects.filter(pk=applicant_application.pk).update(submitted_on=today - datetime.timedelta(days=2))
+    # 60 decided, but only the 21 sent from the first decision on had a pace to estimate from: fewer than 30.
+    first_come_first_served(applicant_application.program, days=100, today=today)
+    processing_times_snapshot(as_of=today)
+    forecast = QueueForecast.objects.get(program=applicant_application.program, country="")
+    assert forecast.widened
+    assert forecast.errors == 21
+    sign_in(client, applicant)
+    assert "We have few recent decisions to check this estimate against, so we made the range wider." in detail(
+        client, applicant_application
+    )
+
+
+def test_the_stage_shows_the_days_left_then_that_it_is_taking_longer(client, applicant, queued_application):
+    today = timezone.localdate()
+    program = queued_application.program
+    stages = [
+        row.stage for row in ProgramStage.objects.filter(program=program).select_related("stage").order_by("position")
+    ]
+    current, final = stages[0], stages[-1]
+    for stage, p50, p80 in ((current, 10.0, 20.0), (final, 6.0, 9.0)):
+        StageDurationSnapshot.objects.create(
+            program=program, stage=stage, computed_on=today, window_days=183, sample_size=40, p50_days=p50, p80_days=p80
+        )
+    status_event_record(
+        application=queued_application,
+        stage=current,
+        state="in_progress",
+        occurred_at=timezone.now() - datetime.timedelta(days=3),
+        source_id="stage-start",
+    )
+    processing_times_snapshot(as_of=today)
+    # The nightly job replaced today's stage rows from the (empty) stage history: put ours back.
+    for stage, p50, p80 in ((current, 10.0, 20.0), (final, 6.0, 9.0)):
+        StageDurationSnapshot.objects.update_or_create(
+            program=program,
+            stage=stage,
+            computed_on=today,
+            defaults={"window_days": 183, "sample_size": 40, "p50_days": p50, "p80_days": p80},
+        )
+    sign_in(client, applicant)
+    page = detail(client, queued_application)
+    assert "About 7 days left in this stage." in page
+    reach = today + datetime.timedelta(days=35 - 6)
+    assert f"Likely to reach the final decision stage around {reach:%B} {reach.day}, {reach.year}." in page
+
+    other = ApplicationFactory(client=queued_application.client, program=program)
+    status_event_record(
+        application=other,
+        stage=current,
+        state="in_progress",
+        occurred_at=timezone.now() - datetime.timedelta(days=25),
+        source_id="stage-start-2",
+    )
+    from tests.factories import link
+
+    link(user=applicant, application=other)
+    assert "This stage began 25 days ago. It is taking longer than usual." in detail(client, other)

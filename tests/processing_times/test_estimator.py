@@ -1,0 +1,170 @@
+"""The queue-aware estimate on hand-made histories where the right answer is known."""
+
+import datetime
+from collections import deque
+
+import pytest
+
+from processing_times.backtest import HistoryRow, ProgramRules, backtest, queue_histories
+from processing_times.estimator import (
+    MINIMUM_CALIBRATION,
+    MINIMUM_ERRORS,
+    PACE_WINDOW_DAYS,
+    Decided,
+    QueueCounts,
+    QueueHistory,
+    calibration,
+    forecast,
+)
+
+D0 = datetime.date(2025, 1, 1)
+PROGRAMS = {
+    "pr-card": ProgramRules(code="pr-card", name="PR card", window_days=183, times_by_country=False),
+    "visitor-visa": ProgramRules(code="visitor-visa", name="Visitor visa", window_days=56, times_by_country=True),
+}
+
+
+def day(number: int) -> datetime.date:
+    return D0 + datetime.timedelta(days=number)
+
+
+def first_come_first_served(*, arrivals, decisions_per_day, days, backlog=0, program="pr-card", country="CA"):
+    """An office that decides the oldest waiting files, `decisions_per_day(d)` of them on day d.
+
+    `arrivals(d)` files arrive on day d. A file is never decided the day it arrives. `backlog`
+    files are waiting on day 0, sent on the days before it, one a day.
+    """
+    waiting: deque[datetime.date] = deque(day(-backlog + index) for index in range(backlog))
+    rows = []
+    for number in range(days):
+        today = day(number)
+        for _ in range(decisions_per_day(number)):
+            if not waiting or waiting[0] >= today:
+                break
+            submitted = waiting.popleft()
+            rows.append(HistoryRow(program, country, submitted, today, "approved"))
+        waiting.extend([today] * arrivals(number))
+    rows.extend(HistoryRow(program, country, submitted, None, "") for submitted in waiting)
+    return rows
+
+
+def test_counts_give_the_files_ahead_and_the_pace_as_known_on_a_day():
+    counts = QueueCounts(
+        arrivals={day(0): 3, day(1): 2, day(5): 1},
+        departures={day(2): 1, day(3): 1, day(6): 2},
+    )
+    assert counts.ahead(day(1)) == 3  # sent on day 0, none decided yet
+    assert counts.ahead(day(3)) == 3  # five sent before day 3, two decided by its end
+    assert counts.ahead(day(6)) == 2  # six sent before day 6, four decided by its end
+    assert counts.ahead(day(5)) == 3  # the file sent on day 5 is not ahead of the others sent that day
+    assert counts.pace(day(6)) == pytest.approx(4 / PACE_WINDOW_DAYS)
+    assert counts.pace(day(6) + datetime.timedelta(days=PACE_WINDOW_DAYS)) == 0
+    assert counts.queue_days(day(100)) is None  # no pace: no queue estimate
+
+
+def test_a_steady_office_gets_every_date_exactly_right():
+    """One file a day, one decision a day: each file waits for the 39 ahead of it, then one more day."""
+    rows = first_come_first_served(arrivals=lambda d: 1, decisions_per_day=lambda d: 1, days=500, backlog=40)
+    assert {row.decided_on - row.submitted_on for row in rows if row.decided_on} == {datetime.timedelta(days=40)}
+    [history] = queue_histories(rows, PROGRAMS).values()
+    found = forecast(history, day(400))
+    assert found.pace_per_day == 1
+    assert found.calibration.offsets == (1, 1, 1)
+    assert history.counts.ahead(day(400)) == 39
+    assert found.days_left(ahead=39) == (40, 40, 40)
+
+    result = backtest(rows=rows, programs=PROGRAMS, start=day(400), end=day(440))
+    assert result.evaluated == 41
+    assert result.share_within_p80 == 1
+    assert result.median_abs_error_days == 0
+
+
+def test_a_growing_backlog_moves_the_date_at_once_where_the_published_percentile_lags():
+    """Twice as many files arrive from day 300; the office still decides one a day, in order.
+
+    A file's wait is then exactly the files ahead of it plus one day: the queue estimate stays right while the
+    backward-looking percentile keeps announcing the old 40 days.
+    """
+    rows = first_come_first_served(
+        arrivals=lambda d: 1 if d < 300 else 2, decisions_per_day=lambda d: 1, days=700, backlog=40
+    )
+    start, end = day(320), day(380)
+    queue = backtest(rows=rows, programs=PROGRAMS, start=start, end=end, method="queue")
+    published = backtest(rows=rows, programs=PROGRAMS, start=start, end=end, method="percentile")
+    assert queue.evaluated == published.evaluated == 122
+    # Two files sent the same day are not ahead of each other but are decided a day apart: one day off at most.
+    assert max(abs(error) for error in queue.overall.errors) <= 1
+    assert published.share_within_p80 < 0.2
+    assert published.overall.median_bias_days > 40  # files took far longer than the percentile said
+
+
+def test_when_the_office_slows_down_the_pace_falls_and_the_dates_move_out():
+    rows = first_come_first_served(
+        arrivals=lambda d: 2, decisions_per_day=lambda d: 2 if d < 300 else 1, days=600, backlog=80
+    )
+    [history] = queue_histories(rows, PROGRAMS).values()
+    before, after = forecast(history, day(299)), forecast(history, day(300 + PACE_WINDOW_DAYS))
+    assert before.pace_per_day == 2
+    assert after.pace_per_day == 1
+    assert history.counts.ahead(day(342)) > history.counts.ahead(day(299))
+    assert after.days_left(ahead=history.counts.ahead(day(342)))[0] > 2 * before.days_left(ahead=80)[0]
+
+
+def test_no_estimate_uses_anything_that_happened_after_its_day():
+    """Cut the history at day 300 as it stood then: the forecast of day 300 is the same."""
+    rows = first_come_first_served(
+        arrivals=lambda d: 1 + d % 3, decisions_per_day=lambda d: 2 if d % 5 else 1, days=600, backlog=60
+    )
+    cut = day(300)
+    as_known = [
+        HistoryRow(
+            row.program,
+            row.country,
+            row.submitted_on,
+            row.decided_on if row.decided_on and row.decided_on <= cut else None,
+            row.outcome if row.decided_on and row.decided_on <= cut else "",
+        )
+        for row in rows
+        if row.submitted_on <= cut
+    ]
+    [full] = queue_histories(rows, PROGRAMS).values()
+    [known] = queue_histories(as_known, PROGRAMS).values()
+    assert forecast(full, cut) == forecast(known, cut)
+    assert full.counts.ahead(cut) == known.counts.ahead(cut)
+
+
+def test_too_few_errors_widen_the_range_and_say_so():
+    assert calibration([5.0] * (MINIMUM_ERRORS - 1)) is None
+    few = [float(value) for value in range(10)]  # 0 to 9 days late
+    widened = calibration(few)
+    assert widened.widened
+    assert widened.offsets == pytest.approx((4.5, 8.1, 9.0))  # median, 90th percentile, largest
+    enough = calibration([float(value) for value in range(MINIMUM_CALIBRATION)])
+    assert not enough.widened
+    assert enough.offsets == pytest.approx((14.5, 23.2, 26.1))
+
+
+def test_calibration_keeps_only_the_last_year_of_errors():
+    # A pace of one a day on day 1 (42 decided in the six weeks before), so every error is known.
+    counts = QueueCounts(arrivals={day(-100): 100}, departures={day(-number): 1 for number in range(PACE_WINDOW_DAYS)})
+    history = QueueHistory(
+        counts=counts,
+        decided=[Decided(day(1), day(20), count=5), Decided(day(1), day(380), count=MINIMUM_CALIBRATION)],
+    )
+    assert len(history.errors_known_on(day(384))) == MINIMUM_CALIBRATION + 5
+    assert len(history.errors_known_on(day(385))) == MINIMUM_CALIBRATION  # day 20 is a year back
+    assert len(history.errors_known_on(day(379))) == 5  # day 380's files are not decided yet
+    assert history.errors_known_on(day(10)) == []
+
+
+def test_each_country_is_its_own_line_where_the_program_publishes_times_per_country():
+    fast = first_come_first_served(
+        arrivals=lambda d: 1, decisions_per_day=lambda d: 1, days=400, backlog=10, program="visitor-visa", country="US"
+    )
+    slow = first_come_first_served(
+        arrivals=lambda d: 1, decisions_per_day=lambda d: 1, days=400, backlog=60, program="visitor-visa", country="IN"
+    )
+    histories = queue_histories(fast + slow, PROGRAMS)
+    assert set(histories) == {("visitor-visa", "US"), ("visitor-visa", "IN")}
+    assert forecast(histories[("visitor-visa", "US")], day(300)).days_left(ahead=9)[0] == 10
+    assert forecast(histories[("visitor-visa", "IN")], day(300)).days_left(ahead=59)[0] == 60
