@@ -55,10 +55,17 @@ class StageEstimate:
 
     @property
     def days_left(self) -> int | None:
-        """Half of these stages were done by now plus this many days; 0 once past the usual time."""
-        if not self.enough_data or self.days_in_stage is None or self.snapshot.p50_days is None:
+        """Of the stages that had already lasted as long as this one, half were done within this many more days.
+
+        The same question as for the whole file, asked of the stage: it takes the time already
+        spent into account, so a stage past its usual length still gets an honest figure.
+        """
+        if not self.enough_data or self.days_in_stage is None:
             return None
-        return max(0, math.ceil(self.snapshot.p50_days - self.days_in_stage))
+        left = self.snapshot.days_left(spent=self.days_in_stage)
+        if left is None and not self.snapshot.quantiles and self.snapshot.p50_days is not None:
+            left = max(0.0, self.snapshot.p50_days - self.days_in_stage)  # a snapshot from before the percentiles
+        return None if left is None else max(1, math.ceil(left))
 
     @property
     def longer_than_usual(self) -> bool:

@@ -27,6 +27,8 @@ MINIMUM_SAMPLE = 30
 # The pace of decisions is measured over the last three months.
 OUTPUT_WINDOW_DAYS = 91
 PERCENTILES = (0.5, 0.8, 0.9)
+# Every 5th percentile of a stage's duration, from the shortest to the longest.
+STAGE_LEVELS = tuple(step / 20 for step in range(21))
 ALL_COUNTRIES = ""
 
 
@@ -56,6 +58,7 @@ class StageFigures:
     sample_size: int = 0
     p50: float | None = None
     p80: float | None = None
+    quantiles: list[float] = field(default_factory=list)  # at STAGE_LEVELS, for the time left given time spent
 
 
 def percentile_cont(sorted_values: list[float], fraction: float) -> float:
@@ -171,7 +174,7 @@ def stage_figures(*, as_of: datetime.date) -> list[StageFigures]:
     if connection.vendor == "postgresql":
         sql = """
             SELECT a.program_id, sp.stage_id, MAX(p.processing_window_days), COUNT(*),
-                   percentile_cont(ARRAY[0.5, 0.8]) WITHIN GROUP (
+                   percentile_cont(%(levels)s::float8[]) WITHIN GROUP (
                        ORDER BY EXTRACT(EPOCH FROM sp.finished_at - sp.started_at) / 86400.0
                    )
             FROM status_tracker_stageprogress sp
@@ -186,15 +189,16 @@ def stage_figures(*, as_of: datetime.date) -> list[StageFigures]:
         """
         longest_window = max(Program.objects.values_list("processing_window_days", flat=True), default=0)
         with connection.cursor() as cursor:
-            cursor.execute(sql, {"end": end, "longest_window": longest_window})
+            cursor.execute(sql, {"end": end, "longest_window": longest_window, "levels": list(STAGE_LEVELS)})
             return [
                 StageFigures(
                     program_id=program_id,
                     stage_id=stage_id,
                     window_days=window,
                     sample_size=sample,
-                    p50=percentiles[0],
-                    p80=percentiles[1],
+                    p50=percentiles[STAGE_LEVELS.index(0.5)],
+                    p80=percentiles[STAGE_LEVELS.index(0.8)],
+                    quantiles=list(percentiles),
                 )
                 for program_id, stage_id, window, sample, percentiles in cursor.fetchall()
             ]
@@ -216,6 +220,7 @@ def stage_figures(*, as_of: datetime.date) -> list[StageFigures]:
         group.sample_size = len(values)
         group.p50 = percentile_cont(values, 0.5)
         group.p80 = percentile_cont(values, 0.8)
+        group.quantiles = [percentile_cont(values, level) for level in STAGE_LEVELS]
     return list(groups.values())
 
 
@@ -387,6 +392,7 @@ def processing_times_snapshot(*, as_of: datetime.date, refresh_queue: bool = Tru
                     sample_size=item.sample_size,
                     p50_days=item.p50,
                     p80_days=item.p80,
+                    quantiles=item.quantiles,
                 )
                 for item in stages
             ]

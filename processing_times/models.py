@@ -79,6 +79,8 @@ class StageDurationSnapshot(models.Model):
     sample_size = models.PositiveIntegerField(_("stages completed in the window"))
     p50_days = models.FloatField(_("median (days)"), null=True, blank=True)
     p80_days = models.FloatField(_("80th percentile (days)"), null=True, blank=True)
+    # Every 5th percentile (0 %, 5 %, ... 100 %) in days: the time left given the time already spent.
+    quantiles = models.JSONField(_("every 5th percentile (days)"), default=list, blank=True)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     class Meta:
@@ -93,6 +95,39 @@ class StageDurationSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id} {self.stage_id} {self.computed_on}"
+
+    def days_left(self, *, spent: float, share: float = 0.5) -> float | None:
+        """Days until `share` of the stages that have already lasted `spent` days are done (None without data).
+
+        Among completed stages longer than `spent`, the `share` point of what remained: the
+        conditional distribution, read from the stored percentiles by linear interpolation.
+        """
+        points = self.quantiles
+        if len(points) < 2:
+            return None
+        levels = [index / (len(points) - 1) for index in range(len(points))]
+
+        def level_at(days: float) -> float:  # the share of stages done within `days`
+            if days <= points[0]:
+                return 0.0
+            if days >= points[-1]:
+                return 1.0
+            for index in range(1, len(points)):
+                if days <= points[index]:
+                    low, high = points[index - 1], points[index]
+                    weight = 0.0 if high == low else (days - low) / (high - low)
+                    return levels[index - 1] + weight * (levels[index] - levels[index - 1])
+            return 1.0  # pragma: no cover
+
+        def days_at(level: float) -> float:
+            position = level * (len(points) - 1)
+            lower = min(int(position), len(points) - 2)
+            return points[lower] + (points[lower + 1] - points[lower]) * (position - lower)
+
+        done = level_at(spent)
+        if done >= 1.0:
+            return None  # longer than every completed one: nothing in the data to go on
+        return max(0.0, days_at(done + share * (1 - done)) - spent)
 
 
 class QueuePosition(models.Model):

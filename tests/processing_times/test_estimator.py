@@ -168,3 +168,14 @@ def test_each_country_is_its_own_line_where_the_program_publishes_times_per_coun
     assert set(histories) == {("visitor-visa", "US"), ("visitor-visa", "IN")}
     assert forecast(histories[("visitor-visa", "US")], day(300)).days_left(ahead=9)[0] == 10
     assert forecast(histories[("visitor-visa", "IN")], day(300)).days_left(ahead=59)[0] == 60
+
+
+def test_the_time_left_in_a_stage_counts_the_time_already_spent():
+    from processing_times.models import StageDurationSnapshot
+
+    evenly = StageDurationSnapshot(quantiles=[float(days) for days in range(21)])  # 0 to 20 days, evenly spread
+    assert evenly.days_left(spent=0) == pytest.approx(10)
+    assert evenly.days_left(spent=10) == pytest.approx(5)  # half of those still going at 10 days were done by 15
+    assert evenly.days_left(spent=10, share=0.8) == pytest.approx(8)
+    assert evenly.days_left(spent=25) is None  # longer than every completed stage
+    assert StageDurationSnapshot(quantiles=[]).days_left(spent=3) is None

@@ -124,6 +124,9 @@ def test_stage_durations_use_completed_stages_in_the_window(db):
         assert rows[0].sample_size == 4
         assert rows[0].p50 == pytest.approx(25)
         assert rows[0].p80 == pytest.approx(34)
+        # Every 5th percentile, from the shortest (10 days) to the longest (40), for the time left in a stage.
+        assert len(rows[0].quantiles) == 21
+        assert (rows[0].quantiles[0], rows[0].quantiles[10], rows[0].quantiles[-1]) == pytest.approx((10, 25, 40))
 
 
 def test_a_rerun_replaces_the_days_snapshots_and_keeps_older_ones(study_permits):

@@ -16,8 +16,9 @@ from demo.enquiries import DemoEnquiriesResult, demo_enquiries_load
 from demo.enquiries_plan import DEFAULT_COUNT as DEFAULT_ENQUIRIES
 from demo.history import DEFAULT_FINALIZED, demo_history_load
 from demo.seed import DemoSeedResult, demo_seed
+from processing_times.backtest import backtest_publish
 from processing_times.figures import processing_times_snapshot
-from processing_times.models import ProcessingTimeSnapshot
+from processing_times.models import BacktestReport, ProcessingTimeSnapshot
 
 TREND_MONTHS = 12
 # The service figures' nightly job, when the enquiries app has it (see _service_figures).
@@ -113,6 +114,8 @@ class Command(BaseCommand):
                 processing_times_snapshot(as_of=past, refresh_queue=False)
         if today not in done:
             processing_times_snapshot(as_of=today)
+        if not BacktestReport.objects.filter(computed_on=today).exists():
+            backtest_publish(as_of=today)  # the methodology page's published accuracy
         return len(dates) + 1
 
     def _summary(self, result: DemoSeedResult) -> list[str]:
