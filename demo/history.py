@@ -3,7 +3,7 @@
 `demo_history_load()` adds about 20,000 closed applications (decisions made over the past two years) and the
 applications still open today, across the ten programs, with stage-by-stage progress for every file. Nothing
 here is a real person: clients get UCIs from a dedicated range and application numbers start with "H". How
-the files are drawn is in demo/history_plan.py.
+the files are drawn (a queue per office, under one of several scenarios) is in demo/history_plan.py.
 
 The same seed and day give the same rows, so running it again changes nothing; another day or size replaces
 the earlier history. Clients and applications are written with bulk inserts; every stage, status and
@@ -25,6 +25,7 @@ from demo.history_plan import (
     BIRTH_COUNTRIES_IN_CANADA,
     CANADIAN_OFFICES,
     DEFAULT_FINALIZED,
+    DEFAULT_SCENARIO,
     NAMES,
     PROFILES,
     SEED,
@@ -324,19 +325,30 @@ def _stages_by_program() -> dict[str, list[tuple[int, str]]]:
 
 
 def demo_history_load(
-    *, finalized: int = DEFAULT_FINALIZED, today: datetime.date | None = None, seed: int = SEED
+    *,
+    finalized: int = DEFAULT_FINALIZED,
+    today: datetime.date | None = None,
+    seed: int = SEED,
+    scenario: str = DEFAULT_SCENARIO,
 ) -> int:
-    """Load `finalized` closed history applications plus the backlog still open; returns the files now present.
+    """Load about `finalized` closed history applications plus those still open; returns the files now present.
 
-    Deterministic for a given `finalized`, `today` (default: the local date) and `seed`. When that same history
-    is already in the database nothing is written; otherwise any earlier history is replaced.
+    The history follows `scenario`, one of history_plan.SCENARIOS (default: a backlog that grows, then clears).
+    The intake is set for `finalized` decisions over the two years; the count decided varies a little with the
+    draw and the scenario. Deterministic for a given `finalized`, `today` (default: the local date), `seed` and
+    `scenario`. When that same history is already in the database nothing is written; otherwise any earlier
+    history is replaced.
     """
     if finalized < 1:
         raise ValueError("finalized must be at least 1")
     today = today or timezone.localdate()
     stages = _stages_by_program()
     files = _plan(
-        finalized=finalized, today=today, seed=seed, stage_counts={code: len(s) for code, s in stages.items()}
+        finalized=finalized,
+        today=today,
+        seed=seed,
+        stage_counts={code: len(s) for code, s in stages.items()},
+        scenario=scenario,
     )
     rows = _rows(files=files, today=today, seed=seed, stages=stages)
     if _already_loaded(rows):
