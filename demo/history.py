@@ -171,7 +171,9 @@ def _rows(*, files: list[_File], today: datetime.date, seed: int, stages: dict[s
             for stage_id, started, finished in _stage_schedule(item, weights, stage_ids[item.program])
             if item.outcome or started < 0
         ]
-        rows.files.append(_Planned(item, number, office, [(codes[stage], *days) for stage, *days in reached]))
+        rows.files.append(
+            _Planned(item, number, office, [(codes[stage], started, finished) for stage, started, finished in reached])
+        )
         received_at = None if reached else rows.moment(item.submitted + 0.5)
         rows.applications.append(
             (number, program_ids[item.program], submitted_on, channel, office, "received", "")

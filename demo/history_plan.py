@@ -332,7 +332,7 @@ def _draw(*, finalized: int, today: datetime.date, seed: int, scenario: str) -> 
         rate = per_day * profile.share
         if PROGRAMS[code]["times_by_country"]:
             total = sum(weight for _country, weight in profile.residence)
-            queues = [
+            queues: list[tuple[tuple[tuple[str, float], ...], float, float]] = [
                 (((country, weight),), rate * weight / total, COUNTRY_FACTORS[country])
                 for country, weight in profile.residence
             ]

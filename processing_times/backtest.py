@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from applications.models import Application, Program
 from core.dates import add_months
-from processing_times.estimator import Decided, QueueCounts, QueueHistory, forecast, quantile
+from processing_times.estimator import Filed, QueueCounts, QueueHistory, forecast, quantile
 from processing_times.models import BacktestReport
 
 DECIDED = ("approved", "refused")
@@ -175,19 +175,21 @@ def queue_key(row: HistoryRow, programs: dict[str, ProgramRules]) -> tuple[str, 
 
 
 def queue_histories(rows: list[HistoryRow], programs: dict[str, ProgramRules]) -> dict[tuple[str, str], QueueHistory]:
-    """Every queue's arrivals and departures per day, and its decided files, from the rows."""
+    """Every queue's arrivals and departures per day, and its files, from the rows."""
     arrivals: dict[tuple[str, str], dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
     departures: dict[tuple[str, str], dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
-    decided: dict[tuple[str, str], list[Decided]] = defaultdict(list)
+    filed: dict[tuple[str, str], dict[tuple, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         key = queue_key(row, programs)
         arrivals[key][row.submitted_on] += 1
         if row.decided_on is not None:
             departures[key][row.decided_on] += 1
-            if row.outcome in DECIDED:
-                decided[key].append(Decided(submitted_on=row.submitted_on, decided_on=row.decided_on))
+        filed[key][(row.submitted_on, row.decided_on, row.outcome in DECIDED)] += 1
     return {
-        key: QueueHistory(counts=QueueCounts(arrivals=arrivals[key], departures=departures[key]), decided=decided[key])
+        key: QueueHistory(
+            counts=QueueCounts(arrivals=arrivals[key], departures=departures[key]),
+            files=[Filed(submitted, left, decided, count) for (submitted, left, decided), count in filed[key].items()],
+        )
         for key in arrivals
     }
 

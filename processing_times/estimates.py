@@ -256,13 +256,13 @@ def estimate_for_application(*, application: Application) -> Estimate | None:
         stages = _stage_snapshots(application=application)
         current = stages.get(application.current_stage_id)
         if current is not None:
-            started = current.started_at
+            started = getattr(current, "started_at", None)
             stage = StageEstimate(
                 snapshot=current,
                 started_on=timezone.localtime(started).date() if started else None,
                 today=today,
             )
-        final = next((row for row in stages.values() if row.stage_id == row.final_stage_id), None)
+        final = next((row for row in stages.values() if row.stage_id == getattr(row, "final_stage_id", None)), None)
         if final is not None and final.sample_size >= MINIMUM_SAMPLE and final.stage_id != application.current_stage_id:
             final_stage_days = final.p50_days
 

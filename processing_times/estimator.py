@@ -6,18 +6,24 @@ the same counts as they stood on each past day, and the tests feed it hand-made 
 The estimate for a file has two parts:
 
 1. **The queue.** Offices decide files roughly in the order they arrive. A file waits for the files ahead of
-   it (submitted earlier, not yet decided) to be cleared at the current pace (files leaving the queue per
-   day over the last six weeks): `ahead / pace` days. That part follows a backlog as it grows or clears.
+   it (sent earlier, not yet decided or withdrawn) to be cleared at the current pace (files leaving the
+   queue per day over the last two weeks): `ahead / pace` days. That part follows a backlog as it grows or
+   clears, which a percentile of past decisions cannot.
 2. **The calibration.** The queue part is wrong in known ways: some files need more work than others, and
-   the pace changes. So for every file of the same queue decided in the last year we look at what the
-   queue part said on the day it was submitted and how long it really took. The differences (in days),
-   sorted, give the three offsets added to the queue part: the median for the likely date, the 80th
-   percentile for "8 in 10 by", the 90th for the end of the window. This is split-conformal calibration:
-   the errors come only from files decided before the day of the estimate, never from the future.
+   the pace changes after a file is sent. So for the files of the same queue sent in the past year we look
+   at what the queue part said on the day each was sent and how long it really took (its error, in days).
+   Files still waiting only tell us that their error is at least their age minus the queue part; the
+   Kaplan-Meier (product-limit) estimate takes them into account, so that the fast files decided first do
+   not make the estimate look better than it is. The 50th, 80th and 90th percentiles of the errors are
+   added to the queue part: the likely date, "8 in 10 by", and the end of the window. This is
+   split-conformal calibration: every error comes from files sent and decided before the day of the
+   estimate, never from the future.
 
-With fewer than `MINIMUM_CALIBRATION` past errors the offsets are taken further out (the 90th and the
-largest error rather than the 80th and 90th) and the estimate says that it is widened; with fewer than
-`MINIMUM_ERRORS` there is no estimate.
+In a slow queue most files of the past year are still waiting, and the 90th percentile is out of reach: the
+files of the past two years, then four, are used instead. With fewer than `MINIMUM_CALIBRATION` decided
+files, or the percentiles still out of reach, the offsets are taken further out (the 90th percentile for the
+80th, the largest error seen for the 90th) and the estimate says that it is widened; with fewer than
+`MINIMUM_ERRORS`, or no median, there is no estimate.
 """
 
 import bisect
@@ -26,7 +32,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-PACE_WINDOW_DAYS = 42
+PACE_WINDOW_DAYS = 14
 CALIBRATION_DAYS = 365
 MINIMUM_CALIBRATION = 30
 MINIMUM_ERRORS = 8
@@ -52,6 +58,8 @@ class QueueCounts:
     def __init__(self, *, arrivals: dict[datetime.date, int], departures: dict[datetime.date, int]) -> None:
         days = [*arrivals, *departures]
         self.first = min(days) - datetime.timedelta(days=1) if days else datetime.date(2000, 1, 1)
+        # Decisions are on record from this day: a pace over a window that starts earlier would count too few.
+        self.decisions_since = min(departures) if departures else None
         last = max(days) if days else self.first
         size = (last - self.first).days + 1
         self._arrived = [0] * (size + 1)
@@ -70,8 +78,14 @@ class QueueCounts:
         return max(0, self._through(self._arrived, day - datetime.timedelta(days=1)) - self._through(self._left, day))
 
     def pace(self, day: datetime.date) -> float:
-        """Files leaving the queue per day over the `PACE_WINDOW_DAYS` days up to `day`."""
+        """Files leaving the queue per day over the `PACE_WINDOW_DAYS` days up to `day`.
+
+        0 (no pace) until the records of decisions cover the whole window: a history that
+        begins on some day would otherwise show a slow pace, and long waits, for two weeks.
+        """
         start = day - datetime.timedelta(days=PACE_WINDOW_DAYS)
+        if self.decisions_since is None or start < self.decisions_since - datetime.timedelta(days=1):
+            return 0.0
         return (self._through(self._left, day) - self._through(self._left, start)) / PACE_WINDOW_DAYS
 
     def queue_days(self, day: datetime.date) -> float | None:
@@ -91,56 +105,106 @@ class Calibration:
     widened: bool  # too few errors for the usual percentiles: taken further out
 
 
-def calibration(errors: list[float]) -> Calibration | None:
-    """The offsets from past errors (actual days minus the queue part), sorted or not."""
-    if len(errors) < MINIMUM_ERRORS:
-        return None
-    ordered = sorted(errors)
-    if len(ordered) >= MINIMUM_CALIBRATION:
-        offsets = (quantile(ordered, 0.5), quantile(ordered, 0.8), quantile(ordered, 0.9))
-        return Calibration(offsets=offsets, errors=len(ordered), widened=False)
-    offsets = (quantile(ordered, 0.5), quantile(ordered, 0.9), ordered[-1])
-    return Calibration(offsets=offsets, errors=len(ordered), widened=True)
-
-
 @dataclass(frozen=True)
-class Decided:
-    """One file of a queue that left it with a decision: what calibration needs."""
+class Filed:
+    """Files of a queue sent on one day that left it on another (or are still in it): what calibration needs."""
 
     submitted_on: datetime.date
-    decided_on: datetime.date
-    count: int = 1  # files with these same two dates
+    left_on: datetime.date | None  # decided or withdrawn on; None while still waiting
+    decided: bool  # left with a decision (approved or refused), not withdrawn
+    count: int = 1
+
+
+def kaplan_meier_quantiles(
+    values: list[tuple[float, bool, int]], levels: tuple[float, ...]
+) -> tuple[list[float | None], int]:
+    """Quantiles of errors some of which are only known to be at least a value (files still waiting).
+
+    `values` holds (error, known, count): `known` False means the file is still waiting and its
+    error will be at least that. The product-limit (Kaplan-Meier) estimate gives each level's
+    error, or None where the waiting files leave it out of reach. Also returns the known count.
+    """
+    ordered = sorted(values, key=lambda item: (item[0], not item[1]))
+    at_risk = sum(count for _value, _known, count in ordered)
+    known = sum(count for _value, was_known, count in ordered if was_known)
+    surviving = 1.0
+    results: list[float | None] = [None] * len(levels)
+    index = 0
+    while index < len(ordered):
+        value = ordered[index][0]
+        events = censored = 0
+        while index < len(ordered) and ordered[index][0] == value:
+            if ordered[index][1]:
+                events += ordered[index][2]
+            else:
+                censored += ordered[index][2]
+            index += 1
+        if events and at_risk:
+            surviving *= 1 - events / at_risk
+            for position, level in enumerate(levels):
+                if results[position] is None and 1 - surviving >= level - 1e-12:
+                    results[position] = value
+        at_risk -= events + censored
+    return results, known
 
 
 class QueueHistory:
-    """One queue's counts and decided files, to estimate as of any day from what was known that day."""
+    """One queue's counts and files, to estimate as of any day from what was known that day."""
 
-    def __init__(self, *, counts: QueueCounts, decided: Iterable[Decided]) -> None:
+    def __init__(self, *, counts: QueueCounts, files: Iterable[Filed]) -> None:
         self.counts = counts
-        rows = sorted(decided, key=lambda row: row.decided_on)
-        self._decided_days = [row.decided_on for row in rows]
-        self._counts = [row.count for row in rows]
-        # Each decided file's error, from the queue part on the day it was submitted (None: no pace then).
-        queue_days_on: dict[datetime.date, float | None] = {}
-        self._errors: list[float | None] = []
-        for row in rows:
-            if row.submitted_on not in queue_days_on:
-                queue_days_on[row.submitted_on] = counts.queue_days(row.submitted_on)
-            queue_days = queue_days_on[row.submitted_on]
-            self._errors.append(None if queue_days is None else (row.decided_on - row.submitted_on).days - queue_days)
+        rows = sorted(files, key=lambda row: row.submitted_on)
+        self._submitted_days = [row.submitted_on for row in rows]
+        self._rows = rows
+        self._queue_days: dict[datetime.date, float | None] = {}
 
-    def errors_known_on(self, day: datetime.date) -> list[float]:
-        """Errors of the files decided in the `CALIBRATION_DAYS` up to `day`: all of them known on that day."""
-        start = bisect.bisect_right(self._decided_days, day - datetime.timedelta(days=CALIBRATION_DAYS))
-        end = bisect.bisect_right(self._decided_days, day)
-        errors: list[float] = []
-        for error, count in zip(self._errors[start:end], self._counts[start:end], strict=True):
-            if error is not None:
-                errors.extend([error] * count)
+    def _queue_days_on(self, day: datetime.date) -> float | None:
+        if day not in self._queue_days:
+            self._queue_days[day] = self.counts.queue_days(day)
+        return self._queue_days[day]
+
+    def errors_known_on(
+        self, day: datetime.date, *, cohort_days: int = CALIBRATION_DAYS
+    ) -> list[tuple[float, bool, int]]:
+        """Errors of the files sent in the `cohort_days` before `day`, as known that day.
+
+        A decided file's error is its days to decision minus the queue part on the day it was
+        sent. A file still waiting, or withdrawn, is known only to be later than its age that
+        day: its error is at least that much (known False).
+        """
+        start = bisect.bisect_right(self._submitted_days, day - datetime.timedelta(days=cohort_days))
+        end = bisect.bisect_left(self._submitted_days, day)
+        errors = []
+        for row in self._rows[start:end]:
+            queue_days = self._queue_days_on(row.submitted_on)
+            if queue_days is None:
+                continue
+            if row.left_on is not None and row.left_on <= day:
+                errors.append(((row.left_on - row.submitted_on).days - queue_days, row.decided, row.count))
+            else:
+                errors.append(((day - row.submitted_on).days - queue_days, False, row.count))
         return errors
 
     def calibration_on(self, day: datetime.date) -> Calibration | None:
-        return calibration(self.errors_known_on(day))
+        """The offsets from the errors of the files sent in the last year, or further back for slow queues.
+
+        Recent files are the best guide to the next ones, but in a slow queue most are still
+        waiting: when they leave the 90th percentile out of reach, the files of the last two
+        years, then four, are used. With too few decided files, or still out of reach, the
+        range is widened and says so.
+        """
+        levels = (0.5, 0.8, 0.9)
+        for cohort_days in (CALIBRATION_DAYS, 2 * CALIBRATION_DAYS, 4 * CALIBRATION_DAYS):
+            errors = self.errors_known_on(day, cohort_days=cohort_days)
+            quantiles, known = kaplan_meier_quantiles(errors, levels)
+            if known >= MINIMUM_CALIBRATION and all(value is not None for value in quantiles):
+                return Calibration(offsets=tuple(quantiles), errors=known, widened=False)  # type: ignore[arg-type]
+        if known < MINIMUM_ERRORS or quantiles[0] is None:
+            return None
+        # Widened: the 90th percentile stands for the 80th, and the largest error seen for the 90th.
+        largest = max(value for value, _known, _count in errors)
+        p90 = quantiles[2] if quantiles[2] is not None else largest
+        return Calibration(offsets=(quantiles[0], p90, max(p90, largest)), errors=known, widened=True)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.db.models import Case, CharField, Count, F, Value, When
 
 from applications.models import Application, Client, Program
 from core.dates import DAYS_PER_MONTH
-from processing_times.estimator import CALIBRATION_DAYS, Decided, QueueCounts, QueueHistory, forecast
+from processing_times.estimator import CALIBRATION_DAYS, Filed, QueueCounts, QueueHistory, forecast
 from processing_times.models import ProcessingTimeSnapshot, QueueForecast, QueuePosition, StageDurationSnapshot
 from status_tracker.models import StageProgress, StageState
 
@@ -262,13 +262,13 @@ def _queue_country():
 
 
 def queue_histories(*, as_of: datetime.date) -> dict[tuple[int, str], QueueHistory]:
-    """Each queue's arrivals and departures per day up to `as_of`, and its files decided in the last year.
+    """Each queue's arrivals and departures per day up to `as_of`, and its files sent in the last four years.
 
-    Three grouped queries; the rows they return are per queue and day, not per file.
+    Three grouped queries; the rows they return are per queue and day (or pair of days), not per file.
     """
     arrivals: dict[tuple[int, str], dict[datetime.date, int]] = defaultdict(dict)
     departures: dict[tuple[int, str], dict[datetime.date, int]] = defaultdict(dict)
-    decided: dict[tuple[int, str], list[Decided]] = defaultdict(list)
+    filed: dict[tuple[int, str], list[Filed]] = defaultdict(list)
     files = Application.objects.annotate(queue_country=_queue_country())
     for program_id, country, day, count in (
         files.filter(submitted_on__lte=as_of)
@@ -284,21 +284,21 @@ def queue_histories(*, as_of: datetime.date) -> dict[tuple[int, str], QueueHisto
         .order_by()
     ):
         departures[(program_id, country or "")][day] = count
-    for program_id, country, submitted_on, decided_on, count in (
-        files.filter(
-            outcome__in=(Application.Outcome.APPROVED, Application.Outcome.REFUSED),
-            decided_on__lte=as_of,
-            decided_on__gt=as_of - datetime.timedelta(days=CALIBRATION_DAYS),
-        )
-        .values_list("program_id", "queue_country", "submitted_on", "decided_on")
+    # What calibration reads: files sent in the longest cohort it may look at (processing_times.estimator).
+    cohort_start = as_of - datetime.timedelta(days=4 * CALIBRATION_DAYS)
+    for program_id, country, submitted_on, decided_on, outcome, count in (
+        files.filter(submitted_on__gt=cohort_start, submitted_on__lte=as_of)
+        .values_list("program_id", "queue_country", "submitted_on", "decided_on", "outcome")
         .annotate(count=Count("id"))
         .order_by()
     ):
-        decided[(program_id, country or "")].append(Decided(submitted_on, decided_on, count))
+        left_on = decided_on if decided_on is not None and decided_on <= as_of else None
+        decided = left_on is not None and outcome in (Application.Outcome.APPROVED, Application.Outcome.REFUSED)
+        filed[(program_id, country or "")].append(Filed(submitted_on, left_on, decided, count))
     return {
         key: QueueHistory(
             counts=QueueCounts(arrivals=arrivals[key], departures=departures.get(key, {})),
-            decided=decided.get(key, []),
+            files=filed.get(key, []),
         )
         for key in arrivals
     }

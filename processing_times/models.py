@@ -166,11 +166,11 @@ class QueueForecast(models.Model):
     program = models.ForeignKey("applications.Program", on_delete=models.CASCADE, related_name="+")
     country = CountryField(_("country of residence"), blank=True, help_text=_("Empty for all countries."))
     computed_on = models.DateField(_("as of"))
-    pace_per_day = models.FloatField(_("files decided per day (last 6 weeks)"))
+    pace_per_day = models.FloatField(_("files decided per day (last 2 weeks)"))
     offset_p50_days = models.FloatField(_("median offset (days)"))
     offset_p80_days = models.FloatField(_("80th percentile offset (days)"))
     offset_p90_days = models.FloatField(_("90th percentile offset (days)"))
-    errors = models.PositiveIntegerField(_("past errors calibrated on"))
+    errors = models.PositiveIntegerField(_("decided files calibrated on"))
     widened = models.BooleanField(_("widened for lack of data"), default=False)
 
     class Meta:

@@ -78,12 +78,13 @@ def test_the_status_page_gives_the_calibrated_dates_and_their_accuracy(client, a
 def test_with_few_past_decisions_the_range_is_widened_and_the_page_says_so(client, applicant, applicant_application):
     today = timezone.localdate()
     Application.objects.filter(pk=applicant_application.pk).update(submitted_on=today - datetime.timedelta(days=2))
-    # 60 decided, but only the 21 sent from the first decision on had a pace to estimate from: fewer than 30.
+    # Decisions begin 60 days ago; a pace exists once they cover two weeks (from 47 days ago), and the files
+    # sent from then until 40 days ago are decided: 8, fewer than 30.
     first_come_first_served(applicant_application.program, days=100, today=today)
     processing_times_snapshot(as_of=today)
     forecast = QueueForecast.objects.get(program=applicant_application.program, country="")
     assert forecast.widened
-    assert forecast.errors == 21
+    assert forecast.errors == 8
     sign_in(client, applicant)
     assert "We have few recent decisions to check this estimate against, so we made the range wider." in detail(
         client, applicant_application

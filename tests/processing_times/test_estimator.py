@@ -8,13 +8,10 @@ import pytest
 from processing_times.backtest import HistoryRow, ProgramRules, backtest, queue_histories
 from processing_times.estimator import (
     MINIMUM_CALIBRATION,
-    MINIMUM_ERRORS,
     PACE_WINDOW_DAYS,
-    Decided,
     QueueCounts,
-    QueueHistory,
-    calibration,
     forecast,
+    kaplan_meier_quantiles,
 )
 
 D0 = datetime.date(2025, 1, 1)
@@ -57,8 +54,10 @@ def test_counts_give_the_files_ahead_and_the_pace_as_known_on_a_day():
     assert counts.ahead(day(3)) == 3  # five sent before day 3, two decided by its end
     assert counts.ahead(day(6)) == 2  # six sent before day 6, four decided by its end
     assert counts.ahead(day(5)) == 3  # the file sent on day 5 is not ahead of the others sent that day
-    assert counts.pace(day(6)) == pytest.approx(4 / PACE_WINDOW_DAYS)
-    assert counts.pace(day(6) + datetime.timedelta(days=PACE_WINDOW_DAYS)) == 0
+    assert counts.pace(day(6)) == 0  # decisions are on record from day 2 only: not a whole window yet
+    full = day(1 + PACE_WINDOW_DAYS)  # the first day whose window lies within the records
+    assert counts.pace(full) == pytest.approx(4 / PACE_WINDOW_DAYS)
+    assert counts.pace(day(6 + PACE_WINDOW_DAYS)) == 0  # nothing decided in the window
     assert counts.queue_days(day(100)) is None  # no pace: no queue estimate
 
 
@@ -133,28 +132,46 @@ def test_no_estimate_uses_anything_that_happened_after_its_day():
     assert full.counts.ahead(cut) == known.counts.ahead(cut)
 
 
-def test_too_few_errors_widen_the_range_and_say_so():
-    assert calibration([5.0] * (MINIMUM_ERRORS - 1)) is None
-    few = [float(value) for value in range(10)]  # 0 to 9 days late
-    widened = calibration(few)
-    assert widened.widened
-    assert widened.offsets == pytest.approx((4.5, 8.1, 9.0))  # median, 90th percentile, largest
-    enough = calibration([float(value) for value in range(MINIMUM_CALIBRATION)])
-    assert not enough.widened
-    assert enough.offsets == pytest.approx((14.5, 23.2, 26.1))
+def test_files_still_waiting_count_as_later_than_their_age():
+    """Three files decided a day late, three still waiting at 5 days late: the median is 1, the 80th unknown."""
+    quantiles, known = kaplan_meier_quantiles([(1.0, True, 3), (5.0, False, 3)], (0.5, 0.8, 0.9))
+    assert known == 3
+    assert quantiles == [1.0, None, None]  # ignoring the waiting files would have said 1 day for all three
+    everything, known = kaplan_meier_quantiles([(float(value), True, 1) for value in range(1, 11)], (0.5, 0.8, 0.9))
+    assert (everything, known) == ([5.0, 8.0, 9.0], 10)
+    # One waiting at 2 days: of the three left after it, one is decided at 3 (survival 3/4 x 1/2).
+    halfway, _known = kaplan_meier_quantiles([(1.0, True, 1), (2.0, False, 1), (3.0, True, 1), (4.0, True, 1)], (0.6,))
+    assert halfway == [3.0]
 
 
-def test_calibration_keeps_only_the_last_year_of_errors():
-    # A pace of one a day on day 1 (42 decided in the six weeks before), so every error is known.
-    counts = QueueCounts(arrivals={day(-100): 100}, departures={day(-number): 1 for number in range(PACE_WINDOW_DAYS)})
-    history = QueueHistory(
-        counts=counts,
-        decided=[Decided(day(1), day(20), count=5), Decided(day(1), day(380), count=MINIMUM_CALIBRATION)],
-    )
-    assert len(history.errors_known_on(day(384))) == MINIMUM_CALIBRATION + 5
-    assert len(history.errors_known_on(day(385))) == MINIMUM_CALIBRATION  # day 20 is a year back
-    assert len(history.errors_known_on(day(379))) == 5  # day 380's files are not decided yet
-    assert history.errors_known_on(day(10)) == []
+def steady_queue(*, days: int, backlog: int = 40):
+    rows = first_come_first_served(arrivals=lambda d: 1, decisions_per_day=lambda d: 1, days=days, backlog=backlog)
+    [history] = queue_histories(rows, PROGRAMS).values()
+    return history
+
+
+def test_with_few_decided_files_the_range_is_widened_and_says_so():
+    history = steady_queue(days=80)
+    found = forecast(history, day(79))
+    assert found.calibration.widened
+    assert found.calibration.errors < MINIMUM_CALIBRATION
+    assert forecast(steady_queue(days=24), day(23)) is None  # no pace yet: decisions on record for 10 days only
+
+
+def test_calibration_uses_the_files_sent_in_the_last_year_or_further_back_when_they_are_still_waiting():
+    history = steady_queue(days=800)
+    errors = history.errors_known_on(day(700))
+    assert sum(count for _error, _known, count in errors) == 364  # sent in the year before day 700
+    assert sum(count for _error, known, count in errors if known) == 364 - 39  # the last 39 are still waiting
+    assert forecast(history, day(700)).calibration.errors == 325
+
+    # A queue where every file waits 500 days: none sent in the past year is decided yet.
+    slow = first_come_first_served(arrivals=lambda d: 1, decisions_per_day=lambda d: 1, days=1400, backlog=500)
+    [history] = queue_histories(slow, PROGRAMS).values()
+    found = forecast(history, day(1300))
+    assert not found.calibration.widened
+    assert found.calibration.offsets == (1, 1, 1)  # learnt from the files of two years back
+    assert found.days_left(ahead=499) == (500, 500, 500)
 
 
 def test_each_country_is_its_own_line_where_the_program_publishes_times_per_country():

@@ -15,9 +15,9 @@ def _programs() -> dict[str, ProgramRules]:
     return {
         code: ProgramRules(
             code=code,
-            name=data["name"][0],
-            window_days=data["processing_window_days"],
-            times_by_country=data["times_by_country"],
+            name=str(data["name"][0]),  # type: ignore[index]
+            window_days=int(data["processing_window_days"]),  # type: ignore[call-overload]
+            times_by_country=bool(data["times_by_country"]),
         )
         for code, data in PROGRAMS.items()
     }
