@@ -67,6 +67,8 @@ class BacktestRow:
     no_estimate: int = 0  # decided, but no estimate could be made the day it was submitted
     within_p80: int = 0
     within_band: int = 0
+    widened: int = 0  # evaluated with a range widened for lack of calibration data
+    widened_within_p80: int = 0
     errors: list[float] = field(default_factory=list, repr=False)  # actual days minus the likely (median) days
 
     @property
@@ -103,10 +105,13 @@ class BacktestRow:
             and abs(bias) <= BIAS_AIM_DAYS
         )
 
-    def add(self, *, days: int, percentiles: tuple[float, float, float]) -> None:
+    def add(self, *, days: int, percentiles: tuple[float, float, float], widened: bool = False) -> None:
         p50, p80, p90 = percentiles
         self.evaluated += 1
         self.within_p80 += days <= math.ceil(p80)
+        if widened:
+            self.widened += 1
+            self.widened_within_p80 += days <= math.ceil(p80)
         self.within_band += math.floor(p50) <= days <= math.ceil(p90)
         self.errors.append(days - p50)
 
@@ -120,6 +125,7 @@ class BacktestRow:
             "share_within_band": self.share_within_band,
             "median_abs_error_days": self.median_abs_error_days,
             "median_bias_days": self.median_bias_days,
+            "widened": self.widened,
         }
 
 
@@ -262,6 +268,7 @@ def backtest(
                 months.setdefault(month, BacktestRow(code=month, name=month)),
             )
             estimate = None
+            widened = False
             if method == "queue":
                 key = queue_key(row, programs)
                 if key not in figures:
@@ -270,6 +277,7 @@ def backtest(
                 if queue_forecast is not None:
                     ahead = histories[key].counts.ahead(row.submitted_on)
                     estimate = queue_forecast.days_left(ahead=ahead)  # type: ignore[attr-defined]
+                    widened = queue_forecast.calibration.widened  # type: ignore[attr-defined]
             else:
                 if percentiles is None:  # pragma: no cover - set above for this method
                     raise RuntimeError("percentile method without its figures")
@@ -289,7 +297,7 @@ def backtest(
                 continue
             days = (row.decided_on - row.submitted_on).days  # type: ignore[operator]
             for tally in tallies:
-                tally.add(days=days, percentiles=estimate)
+                tally.add(days=days, percentiles=estimate, widened=widened)
 
     return BacktestResult(
         method=method,

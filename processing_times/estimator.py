@@ -29,7 +29,7 @@ files, or the percentiles still out of reach, the offsets are taken further out 
 import bisect
 import datetime
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 PACE_WINDOW_DAYS = 14
@@ -93,7 +93,14 @@ class QueueCounts:
         pace = self.pace(day)
         if pace <= 0:
             return None
-        return self.ahead(day) / pace
+        # ahead / pace, written as the SQL of the nightly job computes it, so that both round alike.
+        decided_in_window = round(pace * PACE_WINDOW_DAYS)
+        return self.ahead(day) * PACE_WINDOW_DAYS / decided_in_window
+
+
+def whole_days(value: float) -> int:
+    """An error rounded to the nearest day, halves up (as FLOOR(x + 0.5) in the nightly job's SQL)."""
+    return math.floor(value + 0.5)
 
 
 @dataclass(frozen=True)
@@ -174,37 +181,48 @@ class QueueHistory:
         """
         start = bisect.bisect_right(self._submitted_days, day - datetime.timedelta(days=cohort_days))
         end = bisect.bisect_left(self._submitted_days, day)
-        errors = []
+        errors: list[tuple[float, bool, int]] = []
         for row in self._rows[start:end]:
             queue_days = self._queue_days_on(row.submitted_on)
             if queue_days is None:
                 continue
             if row.left_on is not None and row.left_on <= day:
-                errors.append(((row.left_on - row.submitted_on).days - queue_days, row.decided, row.count))
+                errors.append((whole_days((row.left_on - row.submitted_on).days - queue_days), row.decided, row.count))
             else:
-                errors.append(((day - row.submitted_on).days - queue_days, False, row.count))
+                errors.append((whole_days((day - row.submitted_on).days - queue_days), False, row.count))
         return errors
 
     def calibration_on(self, day: datetime.date) -> Calibration | None:
-        """The offsets from the errors of the files sent in the last year, or further back for slow queues.
+        return calibrate(lambda cohort_days: self.errors_known_on(day, cohort_days=cohort_days))
 
-        Recent files are the best guide to the next ones, but in a slow queue most are still
-        waiting: when they leave the 90th percentile out of reach, the files of the last two
-        years, then four, are used. With too few decided files, or still out of reach, the
-        range is widened and says so.
-        """
-        levels = (0.5, 0.8, 0.9)
-        for cohort_days in (CALIBRATION_DAYS, 2 * CALIBRATION_DAYS, 4 * CALIBRATION_DAYS):
-            errors = self.errors_known_on(day, cohort_days=cohort_days)
-            quantiles, known = kaplan_meier_quantiles(errors, levels)
-            if known >= MINIMUM_CALIBRATION and all(value is not None for value in quantiles):
-                return Calibration(offsets=tuple(quantiles), errors=known, widened=False)  # type: ignore[arg-type]
-        if known < MINIMUM_ERRORS or quantiles[0] is None:
-            return None
-        # Widened: the 90th percentile stands for the 80th, and the largest error seen for the 90th.
-        largest = max(value for value, _known, _count in errors)
-        p90 = quantiles[2] if quantiles[2] is not None else largest
-        return Calibration(offsets=(quantiles[0], p90, max(p90, largest)), errors=known, widened=True)
+
+COHORTS_DAYS = (CALIBRATION_DAYS, 2 * CALIBRATION_DAYS, 4 * CALIBRATION_DAYS)
+
+
+def calibrate(errors_in: Callable[[int], list[tuple[float, bool, int]]]) -> Calibration | None:
+    """The offsets from the errors of the files sent in the last year, or further back for slow queues.
+
+    `errors_in(days)` gives the errors of the files sent in the `days` before the estimate.
+    Recent files are the best guide to the next ones, but in a slow queue most are still
+    waiting: when they leave the 90th percentile out of reach, the files of the last two
+    years, then four, are used. With too few decided files, or still out of reach, the range
+    is widened and says so.
+    """
+    levels = (0.5, 0.8, 0.9)
+    errors: list[tuple[float, bool, int]] = []
+    quantiles: list[float | None] = [None, None, None]
+    known = 0
+    for cohort_days in COHORTS_DAYS:
+        errors = errors_in(cohort_days)
+        quantiles, known = kaplan_meier_quantiles(errors, levels)
+        if known >= MINIMUM_CALIBRATION and all(value is not None for value in quantiles):
+            return Calibration(offsets=tuple(quantiles), errors=known, widened=False)  # type: ignore[arg-type]
+    if known < MINIMUM_ERRORS or quantiles[0] is None:
+        return None
+    # Widened: the 90th percentile stands for the 80th, and the largest error seen for the 90th.
+    largest = max(value for value, _known, _count in errors)
+    p90 = quantiles[2] if quantiles[2] is not None else largest
+    return Calibration(offsets=(quantiles[0], p90, max(p90, largest)), errors=known, widened=True)
 
 
 @dataclass(frozen=True)

@@ -220,3 +220,25 @@ def test_publishing_keeps_one_report_with_programs_and_months(steady_pr_cards, t
     assert report.evaluated > 0
     assert report.programs[0]["code"] == "pr-card"
     assert report.share_within_p80 == pytest.approx(report.programs[0]["share_within_p80"])
+
+
+def test_the_methodology_page_publishes_the_latest_check_in_both_languages(client, steady_pr_cards, time_machine):
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("en"):
+        url = reverse("processing_times:methodology")
+    assert "We have not checked our dates against past decisions yet." in client.get(url).text
+    time_machine.move_to(datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC))
+    report = backtest_publish(as_of=datetime.date(2026, 3, 1))
+    english = client.get(url).text
+    share = round(report.share_within_p80 * 100)
+    assert "Last check: March 1, 2026." in english
+    assert f"{share}% of {report.evaluated:,} applications were decided by the “8 in 10” date." in english
+    assert '<th scope="row">Permanent resident card</th>' in english
+    with translation.override("fr"):
+        french = client.get(reverse("processing_times:methodology")).text
+    assert (
+        "Dernière vérification\u00a0: 1er mars 2026." in french or "Dernière vérification\u00a0: 1 mars 2026." in french
+    )
+    assert f"{share}\u00a0% des" in french

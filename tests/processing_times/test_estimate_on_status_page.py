@@ -62,16 +62,20 @@ def test_the_status_page_gives_the_calibrated_dates_and_their_accuracy(client, a
     assert (forecast.offset_p50_days, forecast.offset_p80_days, forecast.offset_p90_days) == (1, 1, 1)
     english = detail(client, queued_application)
     assert f"Around {likely:%B} {likely.day}, {likely.year}" in english
-    assert "8 in 10 applications like this one are decided by" in english
-    assert "There are 34 applications ahead in the same line." in english
-    assert "Lately we decide about 7 a week." in english
+    assert (
+        f"Half of applications like this one are decided by {likely:%B} {likely.day}, {likely.year}, 8 in 10 by"
+        in english
+    )
+    assert "Applications ahead of yours</dt>" in english and '<p class="estimate__figure">34</p>' in english
+    assert "our recent pace in this line: about 7 decisions a week." in english
+    assert "they would all be decided by" not in english  # the queue estimate replaces the plain projection
     assert "How accurate is it? In our check of" in english
     [row] = report.programs
     share = round(row["share_within_p80"] * 100)
     assert f"{share}% of past applications to this program were decided by the “8 in 10” date" in english
     assert "made the range wider" not in english
     french = detail(client, queued_application, "fr")
-    assert "8 demandes sur 10 comme celle-ci" in french
+    assert "La moitié des demandes comme celle-ci sont tranchées au plus tard le" in french
     assert f"{share}\u00a0%" in french
 
 

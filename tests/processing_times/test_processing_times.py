@@ -177,3 +177,24 @@ def test_the_nightly_task_writes_todays_snapshot(study_permits):
 
     assert processing_times_nightly.delay().get() > 0
     assert ProcessingTimeSnapshot.objects.filter(computed_on=timezone.localdate()).exists()
+
+
+def test_the_queue_forecasts_agree_between_postgresql_and_the_python_fallback(db):
+    from demo.history import demo_history_load
+    from processing_times.figures import queue_forecasts
+
+    today = datetime.date(2026, 11, 1)
+    demo_history_load(finalized=3000, today=today)
+
+    def figures(rows):
+        return [
+            (row.program_id, row.country, row.pace_per_day, row.offset_p50_days, row.offset_p80_days)
+            + (row.offset_p90_days, row.errors, row.widened)
+            for row in rows
+        ]
+
+    in_sql = figures(queue_forecasts(as_of=today, vendor="postgresql"))
+    in_python = figures(queue_forecasts(as_of=today, vendor="sqlite"))
+    assert len(in_sql) > 20  # most queues of the demo history have a forecast
+    assert any(row[-1] for row in in_sql)  # and the small ones a widened one
+    assert in_sql == pytest.approx(in_python)

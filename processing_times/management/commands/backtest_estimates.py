@@ -95,6 +95,13 @@ def report_lines(result: BacktestResult) -> list[str]:
         f"Left out: {result.no_estimate} decided files without an estimate, {result.still_open} still open, "
         "withdrawals.",
     ]
+    if overall.widened:
+        lines.append(
+            f"Widened for lack of calibration data: {overall.widened} files, "
+            f"{overall.widened_within_p80 / overall.widened:.1%} of them within their (widened) 80th percentile; "
+            + ", ".join(f"{row.name} {row.widened}" for row in result.programs if row.widened)
+            + "."
+        )
     return lines
 
 
