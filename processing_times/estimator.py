@@ -14,8 +14,9 @@ The estimate for a file has two parts:
    at what the queue part said on the day each was sent and how long it really took (its error, in days).
    Files still waiting only tell us that their error is at least their age minus the queue part; the
    Kaplan-Meier (product-limit) estimate takes them into account, so that the fast files decided first do
-   not make the estimate look better than it is. The 50th, 80th and 90th percentiles of the errors are
-   added to the queue part: the likely date, "8 in 10 by", and the end of the window. This is
+   not make the estimate look better than it is. Files sent in the same weeks of an earlier year count ten
+   times, because seasons repeat and move the pace the same way. The 50th, 80th and 90th percentiles are
+   then added to the queue part: the likely date, "8 in 10 by", and the end of the window. This is
    split-conformal calibration: every error comes from files sent and decided before the day of the
    estimate, never from the future.
 
@@ -36,6 +37,9 @@ PACE_WINDOW_DAYS = 14
 CALIBRATION_DAYS = 365
 MINIMUM_CALIBRATION = 30
 MINIMUM_ERRORS = 8
+# Files sent within this many days of the same date of an earlier year count this many times (seasonal_weight).
+SEASON_SPAN_DAYS = 45
+SEASON_WEIGHT = 10
 
 # A queue: a program's primary key (or code), and the country of residence where the program publishes times
 # per country ("" otherwise).
@@ -122,18 +126,20 @@ class Filed:
     count: int = 1
 
 
-def kaplan_meier_quantiles(
-    values: list[tuple[float, bool, int]], levels: tuple[float, ...]
-) -> tuple[list[float | None], int]:
+Error = tuple[float, bool, int, int]  # (days, known, files, weight of each)
+
+
+def kaplan_meier_quantiles(values: list[Error], levels: tuple[float, ...]) -> tuple[list[float | None], int]:
     """Quantiles of errors some of which are only known to be at least a value (files still waiting).
 
-    `values` holds (error, known, count): `known` False means the file is still waiting and its
-    error will be at least that. The product-limit (Kaplan-Meier) estimate gives each level's
-    error, or None where the waiting files leave it out of reach. Also returns the known count.
+    `values` holds (error, known, count, weight): `known` False means the file is still waiting
+    and its error will be at least that; each file counts `weight` times. The product-limit
+    (Kaplan-Meier) estimate gives each level's error, or None where the waiting files leave it
+    out of reach. Also returns how many files' errors are known.
     """
     ordered = sorted(values, key=lambda item: (item[0], not item[1]))
-    at_risk = sum(count for _value, _known, count in ordered)
-    known = sum(count for _value, was_known, count in ordered if was_known)
+    at_risk = sum(count * weight for _value, _known, count, weight in ordered)
+    known = sum(count for _value, was_known, count, _weight in ordered if was_known)
     surviving = 1.0
     results: list[float | None] = [None] * len(levels)
     index = 0
@@ -141,10 +147,11 @@ def kaplan_meier_quantiles(
         value = ordered[index][0]
         events = censored = 0
         while index < len(ordered) and ordered[index][0] == value:
-            if ordered[index][1]:
-                events += ordered[index][2]
+            _value, was_known, count, weight = ordered[index]
+            if was_known:
+                events += count * weight
             else:
-                censored += ordered[index][2]
+                censored += count * weight
             index += 1
         if events and at_risk:
             surviving *= 1 - events / at_risk
@@ -153,6 +160,18 @@ def kaplan_meier_quantiles(
                     results[position] = value
         at_risk -= events + censored
     return results, known
+
+
+def seasonal_weight(age_days: int) -> int:
+    """How much a file sent `age_days` before the estimate counts: more if sent in the same weeks of an earlier year.
+
+    Seasons repeat (more people apply in summer, offices add staff for it), so what happened to
+    the files sent at this time last year is the best guide to how the pace will move next.
+    """
+    if age_days < 365 - SEASON_SPAN_DAYS:
+        return 1
+    gap = age_days % 365
+    return SEASON_WEIGHT if min(gap, 365 - gap) <= SEASON_SPAN_DAYS else 1
 
 
 class QueueHistory:
@@ -170,9 +189,7 @@ class QueueHistory:
             self._queue_days[day] = self.counts.queue_days(day)
         return self._queue_days[day]
 
-    def errors_known_on(
-        self, day: datetime.date, *, cohort_days: int = CALIBRATION_DAYS
-    ) -> list[tuple[float, bool, int]]:
+    def errors_known_on(self, day: datetime.date, *, cohort_days: int = CALIBRATION_DAYS) -> list[Error]:
         """Errors of the files sent in the `cohort_days` before `day`, as known that day.
 
         A decided file's error is its days to decision minus the queue part on the day it was
@@ -181,15 +198,17 @@ class QueueHistory:
         """
         start = bisect.bisect_right(self._submitted_days, day - datetime.timedelta(days=cohort_days))
         end = bisect.bisect_left(self._submitted_days, day)
-        errors: list[tuple[float, bool, int]] = []
+        errors: list[Error] = []
         for row in self._rows[start:end]:
             queue_days = self._queue_days_on(row.submitted_on)
             if queue_days is None:
                 continue
+            weight = seasonal_weight((day - row.submitted_on).days)
             if row.left_on is not None and row.left_on <= day:
-                errors.append((whole_days((row.left_on - row.submitted_on).days - queue_days), row.decided, row.count))
+                error = whole_days((row.left_on - row.submitted_on).days - queue_days)
+                errors.append((error, row.decided, row.count, weight))
             else:
-                errors.append((whole_days((day - row.submitted_on).days - queue_days), False, row.count))
+                errors.append((whole_days((day - row.submitted_on).days - queue_days), False, row.count, weight))
         return errors
 
     def calibration_on(self, day: datetime.date) -> Calibration | None:
@@ -199,7 +218,7 @@ class QueueHistory:
 COHORTS_DAYS = (CALIBRATION_DAYS, 2 * CALIBRATION_DAYS, 4 * CALIBRATION_DAYS)
 
 
-def calibrate(errors_in: Callable[[int], list[tuple[float, bool, int]]]) -> Calibration | None:
+def calibrate(errors_in: Callable[[int], list[Error]]) -> Calibration | None:
     """The offsets from the errors of the files sent in the last year, or further back for slow queues.
 
     `errors_in(days)` gives the errors of the files sent in the `days` before the estimate.
@@ -209,7 +228,7 @@ def calibrate(errors_in: Callable[[int], list[tuple[float, bool, int]]]) -> Cali
     is widened and says so.
     """
     levels = (0.5, 0.8, 0.9)
-    errors: list[tuple[float, bool, int]] = []
+    errors: list[Error] = []
     quantiles: list[float | None] = [None, None, None]
     known = 0
     for cohort_days in COHORTS_DAYS:
@@ -220,7 +239,7 @@ def calibrate(errors_in: Callable[[int], list[tuple[float, bool, int]]]) -> Cali
     if known < MINIMUM_ERRORS or quantiles[0] is None:
         return None
     # Widened: the 90th percentile stands for the 80th, and the largest error seen for the 90th.
-    largest = max(value for value, _known, _count in errors)
+    largest = max(value for value, _known, _count, _weight in errors)
     p90 = quantiles[2] if quantiles[2] is not None else largest
     return Calibration(offsets=(quantiles[0], p90, max(p90, largest)), errors=known, widened=True)
 

@@ -21,7 +21,10 @@ from core.dates import DAYS_PER_MONTH
 from processing_times.estimator import (
     COHORTS_DAYS,
     PACE_WINDOW_DAYS,
+    SEASON_SPAN_DAYS,
+    SEASON_WEIGHT,
     Calibration,
+    Error,
     Filed,
     QueueCounts,
     QueueHistory,
@@ -357,21 +360,26 @@ _POSTGRES_ERRORS = """
                 WHEN f.submitted_on > %(as_of)s::date - %(cohort_2)s THEN 1 ELSE 2 END AS cohort,
            FLOOR((COALESCE(f.left_on, %(as_of)s::date) - f.submitted_on) - q.queue_days + 0.5) AS error,
            f.decided AS known,
-           COUNT(*)
+           COUNT(*),
+           CASE WHEN %(as_of)s::date - f.submitted_on >= 365 - %(season_span)s
+                 AND LEAST((%(as_of)s::date - f.submitted_on) %% 365, 365 - (%(as_of)s::date - f.submitted_on) %% 365)
+                     <= %(season_span)s
+                THEN %(season_weight)s ELSE 1 END AS weight
     FROM files f
     JOIN paced q ON q.program_id = f.program_id AND q.country = f.country AND q.day = f.submitted_on
     WHERE f.submitted_on > %(as_of)s::date - %(cohort_3)s AND f.submitted_on < %(as_of)s
-    GROUP BY 1, 2, 3, 4, 5
+    GROUP BY 1, 2, 3, 4, 5, 7
     UNION ALL
     SELECT program_id, country, -1, SUM(departed) FILTER (WHERE day > %(as_of)s::date - %(window)s), NULL,
-           CASE WHEN MIN(day) FILTER (WHERE departed > 0) <= %(as_of)s::date - %(window_before)s THEN 1 ELSE 0 END
+           CASE WHEN MIN(day) FILTER (WHERE departed > 0) <= %(as_of)s::date - %(window_before)s THEN 1 ELSE 0 END,
+           NULL
     FROM daily GROUP BY 1, 2
 """
 
 
 def _postgres_queue_calibrations(*, as_of: datetime.date) -> dict[tuple[int, str], tuple[float, Calibration | None]]:
     """Each queue's pace and calibration on `as_of` in one statement (PostgreSQL), as the Python path gives."""
-    errors: dict[tuple[int, str], list[list[tuple[float, bool, int]]]] = defaultdict(lambda: [[], [], []])
+    errors: dict[tuple[int, str], list[list[Error]]] = defaultdict(lambda: [[], [], []])
     paces: dict[tuple[int, str], float] = {}
     with connection.cursor() as cursor:
         cursor.execute(
@@ -383,17 +391,19 @@ def _postgres_queue_calibrations(*, as_of: datetime.date) -> dict[tuple[int, str
                 "cohort_1": COHORTS_DAYS[0],
                 "cohort_2": COHORTS_DAYS[1],
                 "cohort_3": COHORTS_DAYS[2],
+                "season_span": SEASON_SPAN_DAYS,
+                "season_weight": SEASON_WEIGHT,
             },
         )
-        for program_id, country, cohort, value, known, count in cursor.fetchall():
+        for program_id, country, cohort, value, known, count, weight in cursor.fetchall():
             key = (program_id, country or "")
             if cohort == -1:  # the pace row: decisions in the window, and whether the records cover it
                 paces[key] = (value or 0) / PACE_WINDOW_DAYS if count else 0.0
             else:
-                errors[key][cohort].append((float(value), bool(known), int(count)))
+                errors[key][cohort].append((float(value), bool(known), int(count), int(weight)))
 
     def errors_in(key):
-        def within(cohort_days: int) -> list[tuple[float, bool, int]]:
+        def within(cohort_days: int) -> list[Error]:
             upto = COHORTS_DAYS.index(cohort_days)
             return [row for cohort in errors[key][: upto + 1] for row in cohort]
 

@@ -134,13 +134,15 @@ def test_no_estimate_uses_anything_that_happened_after_its_day():
 
 def test_files_still_waiting_count_as_later_than_their_age():
     """Three files decided a day late, three still waiting at 5 days late: the median is 1, the 80th unknown."""
-    quantiles, known = kaplan_meier_quantiles([(1.0, True, 3), (5.0, False, 3)], (0.5, 0.8, 0.9))
+    quantiles, known = kaplan_meier_quantiles([(1.0, True, 3, 1), (5.0, False, 3, 1)], (0.5, 0.8, 0.9))
     assert known == 3
     assert quantiles == [1.0, None, None]  # ignoring the waiting files would have said 1 day for all three
-    everything, known = kaplan_meier_quantiles([(float(value), True, 1) for value in range(1, 11)], (0.5, 0.8, 0.9))
+    everything, known = kaplan_meier_quantiles([(float(value), True, 1, 1) for value in range(1, 11)], (0.5, 0.8, 0.9))
     assert (everything, known) == ([5.0, 8.0, 9.0], 10)
     # One waiting at 2 days: of the three left after it, one is decided at 3 (survival 3/4 x 1/2).
-    halfway, _known = kaplan_meier_quantiles([(1.0, True, 1), (2.0, False, 1), (3.0, True, 1), (4.0, True, 1)], (0.6,))
+    halfway, _known = kaplan_meier_quantiles(
+        [(1.0, True, 1, 1), (2.0, False, 1, 1), (3.0, True, 1, 1), (4.0, True, 1, 1)], (0.6,)
+    )
     assert halfway == [3.0]
 
 
@@ -161,8 +163,8 @@ def test_with_few_decided_files_the_range_is_widened_and_says_so():
 def test_calibration_uses_the_files_sent_in_the_last_year_or_further_back_when_they_are_still_waiting():
     history = steady_queue(days=800)
     errors = history.errors_known_on(day(700))
-    assert sum(count for _error, _known, count in errors) == 364  # sent in the year before day 700
-    assert sum(count for _error, known, count in errors if known) == 364 - 39  # the last 39 are still waiting
+    assert sum(count for _error, _known, count, _weight in errors) == 364  # sent in the year before day 700
+    assert sum(count for _error, known, count, _weight in errors if known) == 364 - 39  # the last 39 still wait
     assert forecast(history, day(700)).calibration.errors == 325
 
     # A queue where every file waits 500 days: none sent in the past year is decided yet.
@@ -196,3 +198,16 @@ def test_the_time_left_in_a_stage_counts_the_time_already_spent():
     assert evenly.days_left(spent=10, share=0.8) == pytest.approx(8)
     assert evenly.days_left(spent=25) is None  # longer than every completed stage
     assert StageDurationSnapshot(quantiles=[]).days_left(spent=3) is None
+
+
+def test_files_sent_in_the_same_weeks_of_an_earlier_year_count_more():
+    from processing_times.estimator import SEASON_SPAN_DAYS, SEASON_WEIGHT, seasonal_weight
+
+    assert [seasonal_weight(age) for age in (0, 30, 200, 365 - SEASON_SPAN_DAYS - 1)] == [1, 1, 1, 1]
+    assert [seasonal_weight(age) for age in (365 - SEASON_SPAN_DAYS, 365, 365 + SEASON_SPAN_DAYS, 730)] == [
+        SEASON_WEIGHT
+    ] * 4
+    assert seasonal_weight(365 + SEASON_SPAN_DAYS + 1) == 1
+    # Weighted, a tenth of the files can carry the median; the count of decided files stays unweighted.
+    quantiles, known = kaplan_meier_quantiles([(0.0, True, 9, 1), (5.0, True, 1, SEASON_WEIGHT)], (0.5,))
+    assert (quantiles, known) == ([5.0], 10)
