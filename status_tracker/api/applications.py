@@ -112,6 +112,16 @@ class UpstreamStageEstimateSerializer(serializers.Serializer):
     p80_days = serializers.FloatField(allow_null=True)
 
 
+class UpstreamCalibratedEstimateSerializer(serializers.Serializer):
+    likely_on = serializers.DateField()
+    eight_in_ten_by = serializers.DateField()
+    nine_in_ten_by = serializers.DateField()
+    pace_per_day = serializers.FloatField()
+    calibrated_on_files = serializers.IntegerField()
+    widened = serializers.BooleanField()
+    computed_on = serializers.DateField()
+
+
 class UpstreamEstimateSerializer(serializers.Serializer):
     normal_processing_days = serializers.IntegerField(source="normal.days")
     from_recent_decisions = serializers.BooleanField(
@@ -127,7 +137,26 @@ class UpstreamEstimateSerializer(serializers.Serializer):
     people_ahead = serializers.IntegerField(allow_null=True)
     people_ahead_on = serializers.DateField(allow_null=True)
     projected_on = serializers.DateField(allow_null=True)
+    calibrated = serializers.SerializerMethodField(
+        help_text="The dates the status page gives: half, 8 in 10 and 9 in 10 of files like this one decided by "
+        "then (null when the file's line has no forecast)."
+    )
     current_stage = serializers.SerializerMethodField()
+
+    @extend_schema_field(UpstreamCalibratedEstimateSerializer(allow_null=True))
+    def get_calibrated(self, estimate: Estimate) -> dict | None:
+        queue = estimate.queue
+        if queue is None:
+            return None
+        return {
+            "likely_on": queue.likely_on,
+            "eight_in_ten_by": queue.eight_in_ten_by,
+            "nine_in_ten_by": queue.nine_in_ten_by,
+            "pace_per_day": queue.forecast.pace_per_day,
+            "calibrated_on_files": queue.forecast.errors,
+            "widened": queue.widened,
+            "computed_on": queue.forecast.computed_on,
+        }
 
     @extend_schema_field(UpstreamStageEstimateSerializer(allow_null=True))
     def get_current_stage(self, estimate: Estimate) -> dict | None:

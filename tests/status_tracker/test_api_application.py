@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from applications.access import application_for_api_client
 from applications.models import Program, Stage
-from processing_times.models import ProcessingTimeSnapshot, QueuePosition, StageDurationSnapshot
+from processing_times.models import ProcessingTimeSnapshot, QueueForecast, QueuePosition, StageDurationSnapshot
 from status_tracker.api_clients import api_client_create, api_client_revoke
 from status_tracker.events import EventIn
 from status_tracker.ingest import events_ingest
@@ -93,6 +93,16 @@ def open_application():
         waiting_count=1000,
         monthly_output=120.0,
     )
+    # The line's calibrated forecast: 2 decided a day, then 5, 15 and 25 days more for half, 8 and 9 in 10.
+    QueueForecast.objects.create(
+        program=program,
+        computed_on=timezone.localdate(),
+        pace_per_day=2.0,
+        offset_p50_days=5.0,
+        offset_p80_days=15.0,
+        offset_p90_days=25.0,
+        errors=300,
+    )
     StageDurationSnapshot.objects.create(
         program=program,
         stage=Stage.objects.get(code="sponsor_assessment"),
@@ -150,6 +160,16 @@ def test_it_shows_an_open_application_as_the_portal_does(api, open_application):
     assert estimate["from_recent_decisions"] is True
     assert estimate["people_ahead"] == 240
     assert estimate["projected_on"] == (timezone.localdate() + datetime.timedelta(days=61)).isoformat()
+    in_days = [(timezone.localdate() + datetime.timedelta(days=days)).isoformat() for days in (125, 135, 145)]
+    assert estimate["calibrated"] == {
+        "likely_on": in_days[0],  # 240 ahead at 2 a day, plus 5
+        "eight_in_ten_by": in_days[1],
+        "nine_in_ten_by": in_days[2],
+        "pace_per_day": 2.0,
+        "calibrated_on_files": 300,
+        "widened": False,
+        "computed_on": timezone.localdate().isoformat(),
+    }
     assert estimate["current_stage"] == {
         "stage": "sponsor_assessment",
         "computed_on": timezone.localdate().isoformat(),
