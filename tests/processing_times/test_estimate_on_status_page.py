@@ -62,10 +62,8 @@ def test_the_status_page_gives_the_calibrated_dates_and_their_accuracy(client, a
     assert (forecast.offset_p50_days, forecast.offset_p80_days, forecast.offset_p90_days) == (1, 1, 1)
     english = detail(client, queued_application)
     assert f"Around {likely:%B} {likely.day}, {likely.year}" in english
-    assert (
-        f"Half of applications like this one are decided by {likely:%B} {likely.day}, {likely.year}, 8 in 10 by"
-        in english
-    )
+    # Every file of this line took exactly one day more than its files ahead: one date for all.
+    assert f"9 in 10 applications like this one are decided by {likely:%B} {likely.day}, {likely.year}." in english
     assert "Applications ahead of yours</dt>" in english and '<p class="estimate__figure">34</p>' in english
     assert "our recent pace in this line: about 7 decisions a week." in english
     assert "they would all be decided by" not in english  # the queue estimate replaces the plain projection
@@ -75,7 +73,7 @@ def test_the_status_page_gives_the_calibrated_dates_and_their_accuracy(client, a
     assert f"{share}% of past applications to this program were decided by the “8 in 10” date" in english
     assert "made the range wider" not in english
     french = detail(client, queued_application, "fr")
-    assert "La moitié des demandes comme celle-ci sont tranchées au plus tard le" in french
+    assert "9 demandes sur 10 comme celle-ci sont tranchées au plus tard le" in french
     assert f"{share}\u00a0%" in french
 
 
@@ -90,9 +88,9 @@ def test_with_few_past_decisions_the_range_is_widened_and_the_page_says_so(clien
     assert forecast.widened
     assert forecast.errors == 8
     sign_in(client, applicant)
-    assert "We have few recent decisions to check this estimate against, so we made the range wider." in detail(
-        client, applicant_application
-    )
+    page = detail(client, applicant_application)
+    assert "We have few recent decisions to check this estimate against, so we made the range wider." in page
+    assert "9 in 10 applications like this one are decided by" in page  # a line where every wait is exact
 
 
 def test_the_stage_shows_the_days_left_then_that_it_is_taking_longer(client, applicant, queued_application):
@@ -145,3 +143,34 @@ def test_the_stage_shows_the_days_left_then_that_it_is_taking_longer(client, app
     longer = detail(client, other)
     assert "This stage began 25 days ago. It is taking longer than usual." in longer
     assert "days left in this stage" not in longer  # longer than every completed one: no figure to give
+
+
+def test_three_dates_when_the_line_is_not_exact(client, applicant, applicant_application):
+    """Forecast rows as the nightly job writes them: 120 ahead at 4 a day, then 2, 9 and 20 days more."""
+    from processing_times.models import ProcessingTimeSnapshot, QueuePosition
+
+    today = timezone.localdate()
+    program = applicant_application.program
+    ProcessingTimeSnapshot.objects.create(
+        program=program, computed_on=today, window_days=183, sample_size=400, p50_days=200, p80_days=300, p90_days=350
+    )
+    QueuePosition.objects.create(
+        program=program, submitted_on=applicant_application.submitted_on, computed_on=today, ahead=120
+    )
+    QueueForecast.objects.create(
+        program=program,
+        computed_on=today,
+        pace_per_day=4.0,
+        offset_p50_days=2.0,
+        offset_p80_days=9.0,
+        offset_p90_days=20.0,
+        errors=500,
+    )
+    likely, eight, nine = (today + datetime.timedelta(days=days) for days in (32, 39, 50))
+    sign_in(client, applicant)
+    page = detail(client, applicant_application)
+    assert (
+        f"Half of applications like this one are decided by {likely:%B} {likely.day}, {likely.year}, "
+        f"8 in 10 by {eight:%B} {eight.day}, {eight.year} and 9 in 10 by {nine:%B} {nine.day}, {nine.year}."
+    ) in page
+    assert "about 28 decisions a week" in page
