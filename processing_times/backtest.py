@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from applications.models import Application, Program
+from applications.reference_data import PROGRAMS
 from core.dates import add_months
 from processing_times.estimator import Filed, QueueCounts, QueueHistory, forecast, quantile
 from processing_times.models import BacktestReport
@@ -323,6 +324,19 @@ def programs_from_database() -> dict[str, ProgramRules]:
             times_by_country=program.times_by_country,
         )
         for program in Program.objects.all()
+    }
+
+
+def programs_from_reference() -> dict[str, ProgramRules]:
+    """The programs as the reference data define them, for histories held in memory (no database)."""
+    return {
+        code: ProgramRules(
+            code=code,
+            name=str(data["name"][0]),  # type: ignore[index]
+            window_days=int(data["processing_window_days"]),  # type: ignore[call-overload]
+            times_by_country=bool(data["times_by_country"]),
+        )
+        for code, data in PROGRAMS.items()
     }
 
 

@@ -5,22 +5,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from applications.reference_data import PROGRAMS
 from demo.history_plan import SCENARIOS, scenario_rows
-from processing_times.backtest import METHODS, ProgramRules, backtest, default_period
+from processing_times.backtest import METHODS, backtest, default_period, programs_from_reference
 from processing_times.management.commands.backtest_estimates import report_lines
-
-
-def _programs() -> dict[str, ProgramRules]:
-    return {
-        code: ProgramRules(
-            code=code,
-            name=str(data["name"][0]),  # type: ignore[index]
-            window_days=int(data["processing_window_days"]),  # type: ignore[call-overload]
-            times_by_country=bool(data["times_by_country"]),
-        )
-        for code, data in PROGRAMS.items()
-    }
 
 
 def _share(value: float | None) -> str:
@@ -44,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, scenario=None, method=None, details=False, check=False, **options):
         today = timezone.localdate()
         start, end = default_period(today)
-        programs = _programs()
+        programs = programs_from_reference()
         missed = []
         self.stdout.write(
             f"Files submitted from {start} to {end}; months judged with 100 or more files "
