@@ -25,10 +25,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import transaction
+
 from applications.models import Application, Program
 from applications.reference_data import PROGRAMS
 from core.dates import add_months
 from processing_times.estimator import Filed, QueueCounts, QueueHistory, forecast, quantile
+from processing_times.figures import estimates_generation_bump
 from processing_times.models import BacktestReport
 
 DECIDED = ("approved", "refused")
@@ -386,4 +389,6 @@ def backtest_publish(*, as_of: datetime.date) -> BacktestReport:
         },
     )
     BacktestReport.objects.filter(computed_on__lt=as_of).delete()
+    # Status pages quote the program's accuracy inside their cached estimate: retire those copies.
+    transaction.on_commit(estimates_generation_bump)
     return report

@@ -242,3 +242,14 @@ def test_the_methodology_page_publishes_the_latest_check_in_both_languages(clien
         "Dernière vérification\u00a0: 1er mars 2026." in french or "Dernière vérification\u00a0: 1 mars 2026." in french
     )
     assert f"{share}\u00a0% des" in french
+
+
+def test_the_nightly_task_publishes_and_retires_cached_estimates(steady_pr_cards, django_capture_on_commit_callbacks):
+    from processing_times.figures import estimates_generation
+    from processing_times.tasks import estimates_backtest_nightly
+
+    before = estimates_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluated = estimates_backtest_nightly.delay().get()
+    assert evaluated == BacktestReport.objects.get().evaluated
+    assert estimates_generation() != before  # pages quoting the accuracy render it again
