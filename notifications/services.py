@@ -12,11 +12,12 @@ import logging
 import random
 from dataclasses import dataclass, field
 from functools import partial
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -100,10 +101,14 @@ def _finish(row: Notification, **changes) -> bool:
     One plain UPDATE: building it through the ORM cost more than running it, once per message.
     """
     meta = Notification._meta
-    fields = [meta.get_field(name) for name in changes]
-    assignments = ", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in fields)  # type: ignore[union-attr]
-    params = [field.get_db_prep_save(changes[field.name], connection) for field in fields]  # type: ignore[union-attr]
-    claimed_at = meta.get_field("claimed_at").get_db_prep_save(row.claimed_at, connection)  # type: ignore[union-attr]
+
+    def prepared(name: str, value):
+        return cast(Field, meta.get_field(name)).get_db_prep_save(value, connection)
+
+    # The fields a result sets are plain columns named as the fields.
+    assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in changes)
+    params = [prepared(name, value) for name, value in changes.items()]
+    claimed_at = prepared("claimed_at", row.claimed_at)
     sql = FINISH_SQL.format(table=connection.ops.quote_name(meta.db_table), assignments=assignments)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, row.pk, State.SENDING, claimed_at])
