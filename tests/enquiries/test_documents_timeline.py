@@ -225,3 +225,18 @@ def test_a_cached_status_page_shows_a_new_enquiry_answer_closing_and_documents_a
     assert "You sent 1 document on" in page
     assert "a.pdf" in page
     assert page.count('class="history__item"') == 4
+
+
+def test_the_history_queries_are_prepared_once_per_connection_and_then_executed(applicant, applicant_application):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case_timeline_extras(application=applicant_application)  # prepared on this connection if not yet
+    history_of(applicant=applicant, application=applicant_application, size=1)
+    with CaptureQueriesContext(connection) as queries:
+        entries = case_timeline_extras(application=applicant_application)
+    assert [query["sql"].split("(")[0] for query in queries] == [
+        "EXECUTE timeline_enquiry_events_en_false",
+        "EXECUTE timeline_documents_sent_en_false",
+    ]
+    assert len(entries) == 4
