@@ -307,6 +307,22 @@ def test_in_french_the_owner_and_the_member_each_read_their_own_wording(
     assert "votre demande" not in member.body.lower()
 
 
+def test_the_unread_badge_counts_the_owners_in_one_query_and_a_followed_file_only_while_the_grant_is_in_force(
+    applicant, applicant_application, grant, first_member, django_assert_num_queries
+):
+    from notifications.selectors import unread_count_for_user
+
+    stage_event(applicant_application)
+    stage_event(applicant_application)
+    with django_assert_num_queries(1):  # the owner's own file: no access policy query
+        assert unread_count_for_user(user=applicant) == 2
+    with django_assert_num_queries(2):  # a followed file goes through the grants
+        assert unread_count_for_user(user=first_member) == 2
+    Grant.objects.filter(pk=grant.pk).update(state=Grant.State.REVOKED, revoked_at=timezone.now())
+    assert unread_count_for_user(user=first_member) == 0
+    assert unread_count_for_user(user=applicant) == 2
+
+
 def test_the_notification_centre_tells_a_member_about_the_file_they_follow(
     client, applicant_application, grant, first_member
 ):
