@@ -29,6 +29,7 @@ from applications.audit import case_audit_record
 from applications.models import Application, ApplicationLink, Grant, OrganisationMember
 from applications.signals import grant_first_used
 from core.models import AuditAction
+from core.prepared import prepared
 
 
 class Need(enum.StrEnum):
@@ -215,7 +216,8 @@ def _numbered(*, number: str, viewer_id: int) -> QuerySet[Application]:
 # page. On PostgreSQL it is compiled once per database connection with stand-ins for the two
 # values (found by position), run with the real ones, and its row made into the application,
 # its program, client and current stage as the ORM's own iterator does. Elsewhere (the SQLite
-# demo) the ORM runs it each time.
+# demo) the ORM runs it each time. It is also prepared on the server (core.prepared): planning it
+# cost the database a third of a millisecond a read.
 _STAND_IN_NUMBER = "stand-in number"
 _STAND_IN_VIEWER = -918_273_647
 
@@ -269,7 +271,7 @@ def _application_numbered(*, number: str, viewer_id: int) -> tuple[Application |
     params = list(read.params)
     params[read.number_at], params[read.viewer_at] = number, viewer_id
     with database.cursor() as cursor:
-        cursor.execute(read.sql, params)
+        cursor.execute(prepared(name="case_read_by_number", sql=read.sql), params)
         row = cursor.fetchone()
     if row is None:
         return None, False

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from applications.access import Need, visible_q
 from applications.models import ApplicationLink
+from core.prepared import prepared
 from notifications.models import Channel, Notification
 
 
@@ -54,6 +55,8 @@ def unread_count_for_user(*, user) -> int:
         link=connection.ops.quote_name(ApplicationLink._meta.db_table),
         notification=connection.ops.quote_name(Notification._meta.db_table),
     )
+    if connection.vendor == "postgresql":
+        sql = prepared(name="unread_by_file", sql=sql)
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk, user.pk, Channel.IN_APP])
         rows = cursor.fetchall()
