@@ -13,7 +13,6 @@ reader filters through the same rules.
 
 import datetime
 import enum
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -213,7 +212,7 @@ def _numbered(*, number: str, viewer_id: int) -> QuerySet[Application]:
 
 # Every case read runs the query above, identical but for the number and the viewer: building
 # and compiling it through the ORM cost about 1.2 ms of CPU a read, a third of a cached status
-# page. On PostgreSQL it is compiled once per database connection with stand-ins for the two
+# page. On PostgreSQL it is compiled once per process with stand-ins for the two
 # values (found by position), run with the real ones, and its row made into the application,
 # its program, client and current stage as the ORM's own iterator does. Elsewhere (the SQLite
 # demo) the ORM runs it each time. It is also prepared on the server (core.prepared): planning it
@@ -235,7 +234,9 @@ class _CompiledRead:
     annotation_col_map: dict[str, int]
 
 
-_COMPILED_READS: "weakref.WeakKeyDictionary[Any, _CompiledRead]" = weakref.WeakKeyDictionary()
+# One per database alias, shared by every thread: the compiler's converters depend on the
+# backend, not on the thread's connection (the query runs on the caller's own connection).
+_COMPILED_READS: dict[str, _CompiledRead] = {}
 
 
 def _compiled_read(database) -> _CompiledRead:
@@ -265,9 +266,9 @@ def _application_numbered(*, number: str, viewer_id: int) -> tuple[Application |
         if application is None:
             return None, False
         return application, bool(application.__dict__.pop("viewer_owns", False))
-    read = _COMPILED_READS.get(database)
+    read = _COMPILED_READS.get(database.alias)
     if read is None:
-        read = _COMPILED_READS[database] = _compiled_read(database)
+        read = _COMPILED_READS[database.alias] = _compiled_read(database)
     params = list(read.params)
     params[read.number_at], params[read.viewer_at] = number, viewer_id
     with database.cursor() as cursor:

@@ -136,7 +136,7 @@ def test_unlinking_hides_the_file_and_its_recipient_at_once(applicant, applicant
 def test_the_gate_reads_each_file_for_each_viewer_in_one_query_with_what_its_pages_show(
     applicant, applicant_application, other_applicant, other_application, django_assert_num_queries
 ):
-    """The gate's query is compiled once per connection and run with each number and viewer (access.py)."""
+    """The gate's query is compiled once per process and run with each number and viewer (access.py)."""
     for viewer, application in [(applicant, applicant_application), (other_applicant, other_application)]:
         with django_assert_num_queries(1):
             found = application_for_viewer(viewer=viewer, number=f" {application.number.lower()} ")
