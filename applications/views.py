@@ -126,26 +126,64 @@ def _status_page_parts(application: Application) -> dict:
     return parts
 
 
+def _status_body_key(application: Application, extras: list) -> str:
+    """The cache key of the whole page body below the heading.
+
+    The parts' key (_status_page_key: every stored event, the estimates, the day, the
+    language, the viewer's basis and needs), every column of the file the body shows, and
+    a digest of the documents sent and enquiries read for this request: a new enquiry,
+    answer or document changes the key at once, with no writer to keep in step. Like the
+    parts, the body is built only from these inputs, so whoever shares the key would
+    have rendered the same page.
+    """
+    parts = [
+        _status_page_key(application),
+        application.outcome,
+        application.decided_on,
+        application.submitted_on,
+        application.channel,
+        application.processing_office,
+        application.last_updated_at,
+        repr(extras),
+    ]
+    digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+    return f"status-body:{application.pk}:{digest}"
+
+
+def _status_page_body(application: Application, may: dict[str, bool]) -> SafeString:
+    """The rendered body of the status page (cached): summary, callouts, estimate, stages and history.
+
+    A hit costs the history extras' queries (documents sent, enquiries: they are part of
+    the key) and one cache read; a miss renders the body from the cached parts.
+    """
+    # For a grantee, only the enquiries sent for the client under a grant (the selector decides).
+    extras = case_timeline_extras(application=application)
+    key = _status_body_key(application, extras)
+    body = cache.get(key)
+    if body is None:
+        parts = _status_page_parts(application)
+        stages = parts["stages"]
+        events = [_RenderedEvent(occurred_at=at, html=mark_safe(html)) for at, html in parts["events"]]  # noqa: S308
+        context = {
+            "application": application,
+            "may": may,
+            "client_status": client_status_for(application=application),
+            "stages_html": mark_safe(parts["stages_html"]),  # noqa: S308 (rendered by our own template)
+            "estimate_html": mark_safe(parts["estimate_html"]),  # noqa: S308 (rendered by our own template)
+            "waiting_on_you": [row for row in stages if row.waiting_on_client],
+            # Status events, documents sent and enquiries, newest first (each has occurred_at).
+            "events": sorted([*events, *extras], key=attrgetter("occurred_at"), reverse=True) if extras else events,
+        }
+        body = render_to_string("applications/_detail_body.html", context)
+        cache.set(key, body, timeout=STATUS_PAGE_CACHE_SECONDS)
+    return mark_safe(body)  # noqa: S308 (rendered by our own template)
+
+
 @login_required
 def application_detail(request: HttpRequest, number: str) -> HttpResponse:
     application = application_for_viewer(viewer=request.user, number=number, request=request)
     may = _viewer_may(application)
-    parts = _status_page_parts(application)
-    stages = parts["stages"]
-    # For a grantee, only the enquiries sent for the client under a grant (the selector decides).
-    extras = case_timeline_extras(application=application)
-    events = [_RenderedEvent(occurred_at=at, html=mark_safe(html)) for at, html in parts["events"]]  # noqa: S308
-    context = {
-        "application": application,
-        "may": may,
-        "client_status": client_status_for(application=application),
-        "stages": stages,
-        "stages_html": mark_safe(parts["stages_html"]),  # noqa: S308 (rendered by our own template)
-        "estimate_html": mark_safe(parts["estimate_html"]),  # noqa: S308 (rendered by our own template)
-        "waiting_on_you": [row for row in stages if row.waiting_on_client],
-        # Status events, documents sent and enquiries, newest first (each has occurred_at).
-        "events": sorted([*events, *extras], key=attrgetter("occurred_at"), reverse=True) if extras else events,
-    }
+    context = {"application": application, "may": may, "body_html": _status_page_body(application, may)}
     return render(request, "applications/detail.html", context)
 
 

@@ -88,6 +88,7 @@ class Case:
     current_stage_id: int | None
     last_updated_at: datetime.datetime | None
     last_event_at: datetime.datetime | None
+    history_version: int  # kept as loaded: the status page's cache key, moved only by events_ingest
 
 
 def status_replay(cursor) -> None:

@@ -88,6 +88,30 @@ def follower_initials(*, recipient_id: int | None, application_id: int | None) -
     return _initials_of(row[1] or "", row[2] or "") or "–"
 
 
+def follower_initials_for_rows(rows) -> dict[int, str]:
+    """For a task's rows (their application and client loaded): {row id: client's initials} for each row of a
+    followed kind whose recipient follows the file rather than owns it. One query for all the rows, where
+    `follower_initials` makes one per row; rows of other kinds, or owned files, are absent."""
+    followed = [
+        row
+        for row in rows
+        if row.kind in FOLLOWED_KINDS and row.recipient_id is not None and row.application_id is not None
+    ]
+    if not followed:
+        return {}
+    owned = set(
+        ApplicationLink.objects.filter(
+            application_id__in={row.application_id for row in followed},
+            account_id__in={row.recipient_id for row in followed},
+        ).values_list("application_id", "account_id")
+    )
+    return {
+        row.pk: _initials_of(row.application.client.given_names or "", row.application.client.family_name or "") or "–"
+        for row in followed
+        if (row.application_id, row.recipient_id) not in owned
+    }
+
+
 def followed_initials(*, recipient_id: int, application_ids) -> dict[int, str]:
     """For many files at once (a digest, a page of the centre): {application id: client's initials} for
     those the recipient follows rather than owns. One query."""
@@ -179,24 +203,40 @@ def _tidy(text: str) -> str:
     return "\n".join(tidy)
 
 
-def message_render(*, notification: Notification) -> Message:
-    """The subject (email only) and plain-text body of one notification, in its language."""
+def _page_url(name: str, language: str, urls: dict[tuple[str, str], str] | None) -> str:
+    """The absolute address of a page without arguments, in the active language; kept in `urls` when given."""
+    if urls is None:
+        return absolute_url(reverse(name))
+    key = (name, language)
+    if key not in urls:
+        urls[key] = absolute_url(reverse(name))
+    return urls[key]
+
+
+def message_render(
+    *, notification: Notification, client: str | None = None, urls: dict[tuple[str, str], str] | None = None
+) -> Message:
+    """The subject (email only) and plain-text body of one notification, in its language.
+
+    A caller rendering many rows passes what it read for all of them at once: `client`, the
+    follower's initials of the client ("" when the recipient owns the file; see
+    follower_initials_for_rows), and `urls`, a dict that keeps the pages' addresses between rows.
+    """
     language = notification.language or "en"
     with translation.override(language):
         context: dict = {
-            "preferences_url": absolute_url(reverse("notifications:preferences")),
-            "centre_url": absolute_url(reverse("notifications:centre")),
+            "preferences_url": _page_url("notifications:preferences", language, urls),
+            "centre_url": _page_url("notifications:centre", language, urls),
             "enquiry_url": settings.ENQUIRY_URL,
         }
         if notification.kind.startswith("enquiry_"):
-            context["enquiries_url"] = absolute_url(reverse("enquiries:list"))
+            context["enquiries_url"] = _page_url("enquiries:list", language, urls)
         application = notification.application
         if application is not None:
-            client = (
-                follower_initials(recipient_id=notification.recipient_id, application_id=application.pk)
-                if notification.kind in FOLLOWED_KINDS
-                else ""
-            )
+            if notification.kind not in FOLLOWED_KINDS:
+                client = ""
+            elif client is None:
+                client = follower_initials(recipient_id=notification.recipient_id, application_id=application.pk)
             context.update(
                 follower=bool(client),
                 client=client,

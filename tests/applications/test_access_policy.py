@@ -131,3 +131,20 @@ def test_unlinking_hides_the_file_and_its_recipient_at_once(applicant, applicant
         application_for_viewer(viewer=applicant, number=applicant_application.number)
     assert recipients_for(application_ids=[applicant_application.pk]) == {}
     assert not applications_for_viewer(viewer=applicant).exists()
+
+
+def test_the_gate_reads_each_file_for_each_viewer_in_one_query_with_what_its_pages_show(
+    applicant, applicant_application, other_applicant, other_application, django_assert_num_queries
+):
+    """The gate's query is compiled once per process and run with each number and viewer (access.py)."""
+    for viewer, application in [(applicant, applicant_application), (other_applicant, other_application)]:
+        with django_assert_num_queries(1):
+            found = application_for_viewer(viewer=viewer, number=f" {application.number.lower()} ")
+            assert (found.pk, found.number) == (application.pk, application.number)
+            assert found.program.name == application.program.name
+            assert found.client.family_name == application.client.family_name
+            assert found.current_stage_id == application.current_stage_id
+        assert found.viewer_basis is Basis.OWNER
+    for viewer, number in [(other_applicant, applicant_application.number), (applicant, "E999999999")]:
+        with pytest.raises(Http404):
+            application_for_viewer(viewer=viewer, number=number)

@@ -160,6 +160,16 @@ def test_a_new_event_shows_at_once_even_when_the_page_was_cached(client, applica
     assert "An old note that arrived late." in page
 
 
+def test_a_cached_page_shows_a_change_to_the_file_made_outside_ingestion_at_once(
+    client, applicant, applicant_application
+):
+    sign_in(client, applicant)
+    url = detail_url(applicant_application)
+    client.get(url)
+    type(applicant_application).objects.filter(pk=applicant_application.pk).update(processing_office="Sydney, NS")
+    assert "Sydney, NS" in client.get(url).text
+
+
 def test_the_cached_history_is_kept_per_language(client, applicant, applicant_application):
     record_history(applicant_application, 2)
     sign_in(client, applicant)

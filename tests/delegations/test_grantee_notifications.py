@@ -14,11 +14,17 @@ from applications.models import Grant
 from notifications.content import message_render
 from notifications.models import Channel, Kind, Notification, State
 from notifications.selectors import visible_in_app_notifications
-from notifications.services import Outcome, digests_create, notification_deliver, notifications_withdraw_unseen
+from notifications.services import (
+    Outcome,
+    digests_create,
+    notification_deliver,
+    notifications_deliver_many,
+    notifications_withdraw_unseen,
+)
 from status_tracker.models import EventKind
 from tests.delegations.factories import GrantFactory, MemberFactory, OrganisationFactory, person_grant
 from tests.factories import UserFactory, ingest_event, sign_in_with_second_step
-from tests.notifications_support import make_event, make_notification
+from tests.notifications_support import make_event, make_notification, running_fake_notify
 
 EVENT_MESSAGE_EN = "We received your biometrics."
 EVENT_MESSAGE_FR = "Nous avons reçu vos données biométriques."
@@ -252,6 +258,28 @@ def test_a_grantee_with_their_own_file_reads_about_their_own_as_theirs(applicant
     assert followed.subject == f"Update on application {applicant_application.number} that you follow"
 
 
+def test_a_delivery_task_reads_who_follows_its_files_once_and_sends_each_its_own_wording(
+    applicant, applicant_application, grant, first_member, second_member, django_assert_num_queries, settings
+):
+    """Per row, only the claim and the finish: the followers' initials are read once for the task."""
+    stage_event(applicant_application)
+    ids = [email_to(person).pk for person in (applicant, first_member, second_member)]
+
+    with running_fake_notify() as (base_url, store):
+        settings.NOTIFY_BASE_URL = base_url
+        # Withdraw the unseen, read the rows, read who owns their files; then a claim and a finish per row.
+        with django_assert_num_queries(3 + 2 * len(ids)):
+            outcomes = notifications_deliver_many(notification_ids=ids)
+        sent = {message["email_address"]: message for message in store.messages()}
+
+    assert outcomes == {Outcome.SENT: 3}
+    number = applicant_application.number
+    assert sent[applicant.email]["subject"] == f"Update on your application {number}"
+    for member in (first_member, second_member):
+        assert sent[member.email]["subject"] == f"Update on application {number} that you follow"
+        assert "that you follow for M. T." in sent[member.email]["body"]
+
+
 @pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.SMS])
 def test_in_french_the_owner_and_the_member_each_read_their_own_wording(
     applicant, applicant_application, grant, first_member, channel
@@ -277,6 +305,22 @@ def test_in_french_the_owner_and_the_member_each_read_their_own_wording(
     assert "M. T." not in owner.body
     assert member.body != owner.body
     assert "votre demande" not in member.body.lower()
+
+
+def test_the_unread_badge_counts_the_owners_in_one_query_and_a_followed_file_only_while_the_grant_is_in_force(
+    applicant, applicant_application, grant, first_member, django_assert_num_queries
+):
+    from notifications.selectors import unread_count_for_user
+
+    stage_event(applicant_application)
+    stage_event(applicant_application)
+    with django_assert_num_queries(1):  # the owner's own file: no access policy query
+        assert unread_count_for_user(user=applicant) == 2
+    with django_assert_num_queries(2):  # a followed file goes through the grants
+        assert unread_count_for_user(user=first_member) == 2
+    Grant.objects.filter(pk=grant.pk).update(state=Grant.State.REVOKED, revoked_at=timezone.now())
+    assert unread_count_for_user(user=first_member) == 0
+    assert unread_count_for_user(user=applicant) == 2
 
 
 def test_the_notification_centre_tells_a_member_about_the_file_they_follow(

@@ -194,3 +194,49 @@ def test_each_file_gets_its_own_enquiries_and_documents_from_the_compiled_querie
     assert {entry.reference for entry in second_entries if entry.reference}.isdisjoint(
         {entry.reference for entry in first_entries if entry.reference}
     )
+
+
+def test_a_cached_status_page_shows_a_new_enquiry_answer_closing_and_documents_at_once(
+    client, applicant, applicant_application
+):
+    """The page body is cached per version of the file; the enquiries and documents are part of its key."""
+    client.force_login(applicant)
+    url = detail_url(applicant_application)
+
+    def history() -> str:
+        page = html.unescape(client.get(url).text)
+        return page[page.index('id="history-heading"') :]
+
+    assert history().count('class="history__item"') == 0
+    assert history().count('class="history__item"') == 0  # read from the cache
+
+    ticket = make_ticket(account=applicant, application=applicant_application, topic="status")
+    assert "You sent an enquiry: Status of my application" in history()
+
+    TicketMessage.objects.create(ticket=ticket, author_kind=TicketMessage.Author.AGENT, body="It is with an officer.")
+    ticket_transition(ticket=ticket, to_state=TicketState.ANSWERED)
+    assert "It is with an officer." in history()
+
+    ticket_transition(ticket=ticket, to_state=TicketState.CLOSED)
+    assert f"Your enquiry {ticket.reference} was closed" in history()
+
+    send(applicant=applicant, application=applicant_application, files=[("a.pdf", pdf_bytes())], when=days_ago(0))
+    page = history()
+    assert "You sent 1 document on" in page
+    assert "a.pdf" in page
+    assert page.count('class="history__item"') == 4
+
+
+def test_the_history_queries_are_prepared_once_per_connection_and_then_executed(applicant, applicant_application):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case_timeline_extras(application=applicant_application)  # prepared on this connection if not yet
+    history_of(applicant=applicant, application=applicant_application, size=1)
+    with CaptureQueriesContext(connection) as queries:
+        entries = case_timeline_extras(application=applicant_application)
+    assert [query["sql"].split("(")[0] for query in queries] == [
+        "EXECUTE timeline_enquiry_events_en_false",
+        "EXECUTE timeline_documents_sent_en_false",
+    ]
+    assert len(entries) == 4
