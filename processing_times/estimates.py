@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from applications.models import Application, Program, ProgramStage
 from core.dates import DAYS_PER_MONTH
+from processing_times.estimator import days_from
 from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE, estimates_generation  # noqa: F401 (for pages)
 from processing_times.models import (
     BacktestReport,
@@ -119,9 +120,9 @@ class Estimate:
 FORECAST_FIELDS = (
     "computed_on",
     "pace_per_day",
-    "offset_p50_days",
-    "offset_p80_days",
-    "offset_p90_days",
+    "factor_p50",
+    "factor_p80",
+    "factor_p90",
     "errors",
     "widened",
 )
@@ -212,10 +213,10 @@ def _queue_estimate(
     # Days count from the night the figures were made; a date already past becomes today.
     start = forecast.computed_on
 
-    def on(offset: float) -> datetime.date:
-        return max(today, start + datetime.timedelta(days=math.ceil(max(0.0, base + offset))))
+    def on(factor: float) -> datetime.date:
+        return max(today, start + datetime.timedelta(days=math.ceil(days_from(base, factor))))
 
-    likely = on(forecast.offset_p50_days)
+    likely = on(forecast.factor_p50)
     reach_final = None
     if final_stage_days is not None and application.current_stage_id is not None:
         reach_final = max(today, likely - datetime.timedelta(days=math.floor(final_stage_days)))
@@ -223,8 +224,8 @@ def _queue_estimate(
         forecast=forecast,
         ahead=ahead,
         likely_on=likely,
-        eight_in_ten_by=max(likely, on(forecast.offset_p80_days)),
-        nine_in_ten_by=max(likely, on(forecast.offset_p90_days)),
+        eight_in_ten_by=max(likely, on(forecast.factor_p80)),
+        nine_in_ten_by=max(likely, on(forecast.factor_p90)),
         reach_final_stage_on=reach_final,
     )
 

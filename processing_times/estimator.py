@@ -11,18 +11,19 @@ The estimate for a file has two parts:
    clears, which a percentile of past decisions cannot.
 2. **The calibration.** The queue part is wrong in known ways: some files need more work than others, and
    the pace changes after a file is sent. So for the files of the same queue sent in the past year we look
-   at what the queue part said on the day each was sent and how long it really took (its error, in days).
-   Files still waiting only tell us that their error is at least their age minus the queue part; the
+   at what the queue part said on the day each was sent and how long it really took: its error, as a ratio
+   (`ratio_error`), so that a long line's errors scale with it. Files still waiting only tell us that
+   their error is at least what their age so far gives; the
    Kaplan-Meier (product-limit) estimate takes them into account, so that the fast files decided first do
    not make the estimate look better than it is. Files sent in the same weeks of an earlier year count ten
-   times, because seasons repeat and move the pace the same way. The 50th, 80th and 90th percentiles are
-   then added to the queue part: the likely date, "8 in 10 by", and the end of the window. This is
+   times, because seasons repeat and move the pace the same way. The queue part is then scaled by the
+   50th, 80th and 90th percentiles: the likely date, "8 in 10 by", and the end of the window. This is
    split-conformal calibration: every error comes from files sent and decided before the day of the
    estimate, never from the future.
 
 In a slow queue most files of the past year are still waiting, and the 90th percentile is out of reach: the
 files of the past two years, then four, are used instead. With fewer than `MINIMUM_CALIBRATION` decided
-files, or the percentiles still out of reach, the offsets are taken further out (the 90th percentile for the
+files, or the percentiles still out of reach, the factors are taken further out (the 90th percentile for the
 80th, the largest error seen for the 90th) and the estimate says that it is widened; with fewer than
 `MINIMUM_ERRORS`, or no median, there is no estimate.
 """
@@ -102,16 +103,26 @@ class QueueCounts:
         return self.ahead(day) * PACE_WINDOW_DAYS / decided_in_window
 
 
-def whole_days(value: float) -> int:
-    """An error rounded to the nearest day, halves up (as FLOOR(x + 0.5) in the nightly job's SQL)."""
-    return math.floor(value + 0.5)
+def ratio_error(days: float, queue_days: float) -> float:
+    """How far off the queue part was, as a ratio: log((days + 1) / (queue part + 1)), in hundredths.
+
+    A ratio, not a difference in days, so that what was learnt on short lines carries to long
+    ones and back: a line twice as long is twice as uncertain. One day is added to both so that
+    a line with nobody ahead still has a ratio. Rounded halves up to the hundredth, as
+    FLOOR(x * 100 + 0.5) / 100 in the nightly job's SQL.
+    """
+    return math.floor(math.log((days + 1) / (queue_days + 1)) * 100 + 0.5) / 100
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """Days added to the queue part for the median, the 80th and the 90th percentile."""
+    """What the queue part is multiplied by for the median, the 80th and the 90th percentile.
 
-    offsets: tuple[float, float, float]
+    `factors` are the exponentials of the errors' percentiles (processing_times.estimator.ratio_error):
+    days = (queue part + 1) x factor - 1.
+    """
+
+    factors: tuple[float, float, float]
     errors: int  # how many past errors they rest on
     widened: bool  # too few errors for the usual percentiles: taken further out
 
@@ -205,10 +216,10 @@ class QueueHistory:
                 continue
             weight = seasonal_weight((day - row.submitted_on).days)
             if row.left_on is not None and row.left_on <= day:
-                error = whole_days((row.left_on - row.submitted_on).days - queue_days)
+                error = ratio_error((row.left_on - row.submitted_on).days, queue_days)
                 errors.append((error, row.decided, row.count, weight))
             else:
-                errors.append((whole_days((day - row.submitted_on).days - queue_days), False, row.count, weight))
+                errors.append((ratio_error((day - row.submitted_on).days, queue_days), False, row.count, weight))
         return errors
 
     def calibration_on(self, day: datetime.date) -> Calibration | None:
@@ -219,7 +230,7 @@ COHORTS_DAYS = (CALIBRATION_DAYS, 2 * CALIBRATION_DAYS, 4 * CALIBRATION_DAYS)
 
 
 def calibrate(errors_in: Callable[[int], list[Error]]) -> Calibration | None:
-    """The offsets from the errors of the files sent in the last year, or further back for slow queues.
+    """The factors from the errors of the files sent in the last year, or further back for slow queues.
 
     `errors_in(days)` gives the errors of the files sent in the `days` before the estimate.
     Recent files are the best guide to the next ones, but in a slow queue most are still
@@ -235,13 +246,15 @@ def calibrate(errors_in: Callable[[int], list[Error]]) -> Calibration | None:
         errors = errors_in(cohort_days)
         quantiles, known = kaplan_meier_quantiles(errors, levels)
         if known >= MINIMUM_CALIBRATION and all(value is not None for value in quantiles):
-            return Calibration(offsets=tuple(quantiles), errors=known, widened=False)  # type: ignore[arg-type]
+            factors = tuple(math.exp(value) for value in quantiles)  # type: ignore[arg-type]
+            return Calibration(factors=factors, errors=known, widened=False)  # type: ignore[arg-type]
     if known < MINIMUM_ERRORS or quantiles[0] is None:
         return None
     # Widened: the 90th percentile stands for the 80th, and the largest error seen for the 90th.
     largest = max(value for value, _known, _count, _weight in errors)
     p90 = quantiles[2] if quantiles[2] is not None else largest
-    return Calibration(offsets=(quantiles[0], p90, max(p90, largest)), errors=known, widened=True)
+    logs = (quantiles[0], p90, max(p90, largest))
+    return Calibration(factors=tuple(math.exp(value) for value in logs), errors=known, widened=True)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -253,8 +266,12 @@ class Forecast:
 
     def days_left(self, *, ahead: int) -> tuple[float, float, float]:
         """Days from today to the median, 80th and 90th percentile decision dates for a file with `ahead`."""
-        queue_days = ahead / self.pace_per_day
-        return tuple(max(0.0, queue_days + offset) for offset in self.calibration.offsets)  # type: ignore[return-value]
+        return tuple(days_from(ahead / self.pace_per_day, factor) for factor in self.calibration.factors)  # type: ignore[return-value]
+
+
+def days_from(queue_days: float, factor: float) -> float:
+    """The queue part corrected by a calibration factor (see ratio_error), never below zero."""
+    return max(0.0, (queue_days + 1) * factor - 1)
 
 
 def forecast(history: QueueHistory, day: datetime.date) -> Forecast | None:

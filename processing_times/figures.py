@@ -315,7 +315,7 @@ def queue_histories(*, as_of: datetime.date) -> dict[tuple[int, str], QueueHisto
     }
 
 
-# The same errors as QueueHistory.errors_known_on, for every queue at once, rounded to whole days and counted.
+# The same errors as QueueHistory.errors_known_on, for every queue at once, rounded to hundredths and counted.
 # Each file counts in the smallest cohort (of COHORTS_DAYS) that holds it; the last rows give each queue's pace.
 _POSTGRES_ERRORS = """
     WITH files AS MATERIALIZED (
@@ -358,7 +358,8 @@ _POSTGRES_ERRORS = """
     SELECT f.program_id, f.country,
            CASE WHEN f.submitted_on > %(as_of)s::date - %(cohort_1)s THEN 0
                 WHEN f.submitted_on > %(as_of)s::date - %(cohort_2)s THEN 1 ELSE 2 END AS cohort,
-           FLOOR((COALESCE(f.left_on, %(as_of)s::date) - f.submitted_on) - q.queue_days + 0.5) AS error,
+           FLOOR(LN(((COALESCE(f.left_on, %(as_of)s::date) - f.submitted_on) + 1) / (q.queue_days + 1)) * 100 + 0.5)
+               / 100 AS error,
            f.decided AS known,
            COUNT(*),
            CASE WHEN %(as_of)s::date - f.submitted_on >= 365 - %(season_span)s
@@ -435,16 +436,16 @@ def queue_forecasts(*, as_of: datetime.date, vendor: str | None = None) -> list[
     for (program_id, country), (pace, calibrated) in sorted(calibrations.items()):
         if calibrated is None:
             continue
-        p50, p80, p90 = calibrated.offsets
+        p50, p80, p90 = calibrated.factors
         rows.append(
             QueueForecast(
                 program_id=program_id,
                 country=country,
                 computed_on=as_of,
                 pace_per_day=pace,
-                offset_p50_days=p50,
-                offset_p80_days=p80,
-                offset_p90_days=p90,
+                factor_p50=p50,
+                factor_p80=p80,
+                factor_p90=p90,
                 errors=calibrated.errors,
                 widened=calibrated.widened,
             )

@@ -160,16 +160,17 @@ class QueueForecast(models.Model):
     """One night's queue-aware estimate figures for a program's queue (processing_times.estimator).
 
     A status page adds its own count of files ahead: the likely decision is
-    `ahead / pace_per_day + offset_p50` days from `computed_on`, and so on.
+    `(ahead / pace_per_day + 1) x factor_p50 - 1` days from `computed_on`, and so on
+    (processing_times.estimator.days_from).
     """
 
     program = models.ForeignKey("applications.Program", on_delete=models.CASCADE, related_name="+")
     country = CountryField(_("country of residence"), blank=True, help_text=_("Empty for all countries."))
     computed_on = models.DateField(_("as of"))
     pace_per_day = models.FloatField(_("files decided per day (last 2 weeks)"))
-    offset_p50_days = models.FloatField(_("median offset (days)"))
-    offset_p80_days = models.FloatField(_("80th percentile offset (days)"))
-    offset_p90_days = models.FloatField(_("90th percentile offset (days)"))
+    factor_p50 = models.FloatField(_("median factor"))
+    factor_p80 = models.FloatField(_("80th percentile factor"))
+    factor_p90 = models.FloatField(_("90th percentile factor"))
     errors = models.PositiveIntegerField(_("decided files calibrated on"))
     widened = models.BooleanField(_("widened for lack of data"), default=False)
 

@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+import math
 
 import pytest
 from django.urls import reverse
@@ -59,7 +60,8 @@ def test_the_status_page_gives_the_calibrated_dates_and_their_accuracy(client, a
     likely = today + datetime.timedelta(days=35)
     forecast = QueueForecast.objects.get(program=queued_application.program, country="")
     assert forecast.pace_per_day == 1
-    assert (forecast.offset_p50_days, forecast.offset_p80_days, forecast.offset_p90_days) == (1, 1, 1)
+    # Each took 40 days where the queue part said 39: a ratio of 41/40, kept to the hundredth of its log.
+    assert (forecast.factor_p50, forecast.factor_p80, forecast.factor_p90) == pytest.approx((math.exp(0.02),) * 3)
     english = detail(client, queued_application)
     assert f"Around {likely:%B} {likely.day}, {likely.year}" in english
     # Every file of this line took exactly one day more than its files ahead: one date for all.
@@ -146,7 +148,7 @@ def test_the_stage_shows_the_days_left_then_that_it_is_taking_longer(client, app
 
 
 def test_three_dates_when_the_line_is_not_exact(client, applicant, applicant_application):
-    """Forecast rows as the nightly job writes them: 120 ahead at 4 a day, then 2, 9 and 20 days more."""
+    """Forecast rows as the nightly job writes them: 120 ahead at 4 a day (30 days), then scaled to 32, 39 and 50."""
     from processing_times.models import ProcessingTimeSnapshot, QueuePosition
 
     today = timezone.localdate()
@@ -161,9 +163,9 @@ def test_three_dates_when_the_line_is_not_exact(client, applicant, applicant_app
         program=program,
         computed_on=today,
         pace_per_day=4.0,
-        offset_p50_days=2.0,
-        offset_p80_days=9.0,
-        offset_p90_days=20.0,
+        factor_p50=32.5 / 31,  # (30 + 1) x factor - 1 = 31.5 days, a date 32 days on
+        factor_p80=39.5 / 31,
+        factor_p90=50.5 / 31,
         errors=500,
     )
     likely, eight, nine = (today + datetime.timedelta(days=days) for days in (32, 39, 50))

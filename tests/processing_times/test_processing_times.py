@@ -188,8 +188,8 @@ def test_the_queue_forecasts_agree_between_postgresql_and_the_python_fallback(db
 
     def figures(rows):
         return [
-            (row.program_id, row.country, row.pace_per_day, row.offset_p50_days, row.offset_p80_days)
-            + (row.offset_p90_days, row.errors, row.widened)
+            (row.program_id, row.country, row.pace_per_day, row.factor_p50, row.factor_p80)
+            + (row.factor_p90, row.errors, row.widened)
             for row in rows
         ]
 

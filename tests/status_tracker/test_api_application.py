@@ -93,14 +93,14 @@ def open_application():
         waiting_count=1000,
         monthly_output=120.0,
     )
-    # The line's calibrated forecast: 2 decided a day, then 5, 15 and 25 days more for half, 8 and 9 in 10.
+    # The line's calibrated forecast: 2 decided a day (120 days for 240 ahead), scaled to 125, 135 and 145 days.
     QueueForecast.objects.create(
         program=program,
         computed_on=timezone.localdate(),
         pace_per_day=2.0,
-        offset_p50_days=5.0,
-        offset_p80_days=15.0,
-        offset_p90_days=25.0,
+        factor_p50=125.5 / 121,  # (120 + 1) x factor - 1 = 124.5 days, a date 125 days on
+        factor_p80=135.5 / 121,
+        factor_p90=145.5 / 121,
         errors=300,
     )
     StageDurationSnapshot.objects.create(
@@ -162,7 +162,7 @@ def test_it_shows_an_open_application_as_the_portal_does(api, open_application):
     assert estimate["projected_on"] == (timezone.localdate() + datetime.timedelta(days=61)).isoformat()
     in_days = [(timezone.localdate() + datetime.timedelta(days=days)).isoformat() for days in (125, 135, 145)]
     assert estimate["calibrated"] == {
-        "likely_on": in_days[0],  # 240 ahead at 2 a day, plus 5
+        "likely_on": in_days[0],
         "eight_in_ten_by": in_days[1],
         "nine_in_ten_by": in_days[2],
         "pace_per_day": 2.0,
