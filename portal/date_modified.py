@@ -12,8 +12,14 @@ import subprocess
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 _SHOWN_FILES = ("templates", "static", "locale")
+
+
+def _local_date(timestamp: float) -> datetime.date:
+    """The site's own date (TIME_ZONE) at a moment: a commit at 00:20 UTC is still the day before in Ottawa."""
+    return timezone.localtime(datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)).date()
 
 
 def _commit_date(root: Path) -> datetime.date | None:
@@ -22,13 +28,13 @@ def _commit_date(root: Path) -> datetime.date | None:
         return None
     try:
         result = subprocess.run(  # noqa: S603 - a fixed command on our own checkout
-            [git, "-C", str(root), "log", "-1", "--format=%cs"],
+            [git, "-C", str(root), "log", "-1", "--format=%ct"],
             capture_output=True,
             text=True,
             timeout=5,
             check=True,
         )
-        return datetime.date.fromisoformat(result.stdout.strip())
+        return _local_date(int(result.stdout.strip()))
     except (OSError, subprocess.SubprocessError, ValueError):
         return None
 
@@ -39,7 +45,7 @@ def _newest_file_date(root: Path) -> datetime.date | None:
         for path in (root / folder).rglob("*"):
             if path.is_file():
                 newest = max(newest, path.stat().st_mtime)
-    return datetime.datetime.fromtimestamp(newest, tz=datetime.UTC).date() if newest else None
+    return _local_date(newest) if newest else None
 
 
 @functools.cache

@@ -262,3 +262,11 @@ def test_the_decision_page_has_its_breadcrumb_trail_and_description(client):
     trail = re.search(r'<nav class="breadcrumb" aria-label="Vous êtes ici"><ol>(.*?)</ol></nav>', text, re.S)
     assert trail and trail.group(1).count("<li>") == 2
     assert '<meta name="description" content="La décision rendue sur votre demande' in text
+
+
+def test_the_date_modified_is_the_site_s_own_date_not_utc_s():
+    from portal.date_modified import _local_date
+
+    # A commit at 00:20 UTC on 6 December is still 5 December in the site's time zone (Toronto).
+    moment = datetime.datetime(2026, 12, 6, 0, 20, tzinfo=datetime.UTC).timestamp()
+    assert _local_date(moment) == datetime.date(2026, 12, 5)
