@@ -30,13 +30,12 @@ from django.db import transaction
 from applications.models import Application, Program
 from applications.reference_data import PROGRAMS
 from core.dates import add_months
-from processing_times.estimator import Filed, QueueCounts, QueueHistory, forecast, quantile
-from processing_times.figures import estimates_generation_bump
+from processing_times.estimator import Filed, QueueCounts, QueueHistory, forecast
+from processing_times.figures import MINIMUM_SAMPLE, estimates_generation_bump, percentile_cont
 from processing_times.models import BacktestReport
 
 DECIDED = ("approved", "refused")
 METHODS = ("queue", "percentile")
-MINIMUM_SAMPLE = 30  # as processing_times.figures: no published percentile on fewer decisions
 MONTH_MINIMUM = 100  # months with fewer evaluated files are shown but not judged
 COVERAGE_AIM = (0.70, 0.90)
 BIAS_AIM_DAYS = 10
@@ -225,7 +224,7 @@ class _Percentiles:
         durations = sorted(float(days) for decided_on, days in self.decided.get(key, ()) if start < decided_on <= day)
         if len(durations) < MINIMUM_SAMPLE:
             return None
-        return (quantile(durations, 0.5), quantile(durations, 0.8), quantile(durations, 0.9))
+        return (percentile_cont(durations, 0.5), percentile_cont(durations, 0.8), percentile_cont(durations, 0.9))
 
 
 def backtest(

@@ -42,21 +42,6 @@ MINIMUM_ERRORS = 8
 SEASON_SPAN_DAYS = 45
 SEASON_WEIGHT = 10
 
-# A queue: a program's primary key (or code), and the country of residence where the program publishes times
-# per country ("" otherwise).
-QueueKey = tuple[object, str]
-
-
-def quantile(sorted_values: list[float], fraction: float) -> float:
-    """Linear interpolation between closest ranks (PostgreSQL's percentile_cont)."""
-    if not sorted_values:
-        raise ValueError("quantile of an empty sample")
-    position = fraction * (len(sorted_values) - 1)
-    lower = math.floor(position)
-    upper = math.ceil(position)
-    return sorted_values[lower] + (sorted_values[upper] - sorted_values[lower]) * (position - lower)
-
-
 class QueueCounts:
     """How many files of one queue arrived and left on each day, summed up to any day in constant time."""
 
