@@ -128,8 +128,9 @@ FORECAST_FIELDS = (
 )
 
 
-def _queue_country(application: Application) -> str:
-    return str(application.client.country_of_residence) if application.program.times_by_country else ""
+def _published_country(application: Application) -> str:
+    """The country whose figures and line the file belongs to: its client's where times are per country."""
+    return str(application.client.country_of_residence) if application.program.times_by_country else ALL_COUNTRIES
 
 
 def _latest_time_snapshot(*, application: Application) -> tuple[ProcessingTimeSnapshot | None, bool]:
@@ -138,13 +139,12 @@ def _latest_time_snapshot(*, application: Application) -> tuple[ProcessingTimeSn
     The same query brings the file's place in its queue, its queue's latest forecast and
     the latest backtest's figures per program, as annotations.
     """
-    country = str(application.client.country_of_residence) if application.program.times_by_country else ALL_COUNTRIES
-    queue_country = _queue_country(application)
+    country = _published_country(application)
     # The file's place in the queue comes with the snapshots (the nightly job writes both).
     position = QueuePosition.objects.filter(
-        program_id=application.program_id, country=queue_country, submitted_on=application.submitted_on
+        program_id=application.program_id, country=country, submitted_on=application.submitted_on
     )
-    latest_forecast = QueueForecast.objects.filter(program_id=application.program_id, country=queue_country).order_by(
+    latest_forecast = QueueForecast.objects.filter(program_id=application.program_id, country=country).order_by(
         "-computed_on"
     )
     latest_report = BacktestReport.objects.order_by("-computed_on")
@@ -206,7 +206,7 @@ def _queue_estimate(
         return None
     forecast = QueueForecast(
         program_id=application.program_id,
-        country=_queue_country(application),
+        country=_published_country(application),
         **{name: getattr(snapshot, f"forecast_{name}") for name in FORECAST_FIELDS},
     )
     base = ahead / forecast.pace_per_day

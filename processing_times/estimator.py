@@ -42,6 +42,7 @@ MINIMUM_ERRORS = 8
 SEASON_SPAN_DAYS = 45
 SEASON_WEIGHT = 10
 
+
 class QueueCounts:
     """How many files of one queue arrived and left on each day, summed up to any day in constant time."""
 
