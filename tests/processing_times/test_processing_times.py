@@ -181,7 +181,7 @@ def test_the_nightly_task_writes_todays_snapshot(study_permits):
 
 def test_the_queue_forecasts_agree_between_postgresql_and_the_python_fallback(db):
     from demo.history import demo_history_load
-    from processing_times.figures import queue_forecasts
+    from processing_times.queue_figures import queue_forecasts
 
     today = datetime.date(2026, 11, 1)
     demo_history_load(finalized=3000, today=today)
