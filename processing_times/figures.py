@@ -278,17 +278,19 @@ def processing_times_snapshot(*, as_of: datetime.date, refresh_queue: bool = Tru
     """Compute and store the snapshots for `as_of`, replacing any from an earlier run that day.
 
     Returns the number of snapshot rows written. `refresh_queue` also recounts
-    the applications ahead of each open file; leave it off when backfilling
-    past dates, since that count only means something for today.
+    the applications ahead of each open file and the lines' forecasts that status
+    pages combine with them; leave it off when backfilling past dates (the trend
+    reads only the snapshots), since both only mean something for today.
     """
     figures = processing_figures(as_of=as_of)
     stages = stage_figures(as_of=as_of)
-    forecasts = queue_forecasts(as_of=as_of)
+    forecasts = queue_forecasts(as_of=as_of) if refresh_queue else []
     with transaction.atomic():
         ProcessingTimeSnapshot.objects.filter(computed_on=as_of).delete()
         StageDurationSnapshot.objects.filter(computed_on=as_of).delete()
-        QueueForecast.objects.filter(computed_on=as_of).delete()
-        QueueForecast.objects.bulk_create(forecasts)
+        if refresh_queue:
+            QueueForecast.objects.filter(computed_on=as_of).delete()
+            QueueForecast.objects.bulk_create(forecasts)
         ProcessingTimeSnapshot.objects.bulk_create(
             [
                 ProcessingTimeSnapshot(
