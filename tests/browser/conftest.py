@@ -23,6 +23,8 @@ import pytest  # noqa: E402
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from django.utils import translation  # noqa: E402
 
+from tests.totp import totp_code
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -215,7 +217,6 @@ def reference_data(transactional_db):
 
 def sign_in_staff(page, *, user, password: str, language: str = "en", landing: str = "**/applications/") -> None:
     """Sign a staff member in as they must: password, then a code from their authenticator app."""
-    import pyotp
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
 
@@ -229,7 +230,7 @@ def sign_in_staff(page, *, user, password: str, language: str = "en", landing: s
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/accounts/2fa/authenticate/")
     assert_accessible(page)
-    page.locator("#id_code").fill(pyotp.TOTP(STAFF_TOTP_SECRET).now())
+    page.locator("#id_code").fill(totp_code(STAFF_TOTP_SECRET))
     # The code page has a second submit button (allauth's "Cancel", tied to another form).
     page.locator("main form button[type=submit]:not([form])").click()
     page.wait_for_url(landing)

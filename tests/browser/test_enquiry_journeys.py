@@ -36,6 +36,7 @@ from tests.browser.conftest import (
 from tests.enquiries.documents_support import jpeg_bytes, pdf_bytes, use_documents_root
 from tests.factories import STAFF_TOTP_SECRET, ApplicationFactory, UserFactory, link, status_event_record
 from tests.notifications_support import running_fake_notify
+from tests.totp import totp_code
 
 pytestmark = BROWSER_TEST
 
@@ -120,7 +121,6 @@ def sign_in_agent(page, *, user, language: str, landing: str) -> None:
     (conftest's sign_in_staff clicks "main form button[type=submit]", which on the code page also
     finds allauth's Cancel button, tied to another form: this one clicks the form's own button.)
     """
-    import pyotp
     from allauth.mfa.totp.internal.auth import TOTP
 
     TOTP.activate(user, STAFF_TOTP_SECRET)
@@ -131,7 +131,7 @@ def sign_in_agent(page, *, user, language: str, landing: str) -> None:
     page.wait_for_url("**/accounts/2fa/authenticate/**")
     assert_accessible(page)
     expect(page.locator("html")).to_have_attribute("lang", language)
-    page.locator("#id_code").fill(pyotp.TOTP(STAFF_TOTP_SECRET).now())
+    page.locator("#id_code").fill(totp_code(STAFF_TOTP_SECRET))
     page.locator("main form button[type=submit]:not([form])").click()
     page.wait_for_url(f"**{landing}")
     assert_accessible(page)

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from applications.models import ApplicationLink
 from tests.browser.conftest import BROWSER_TEST, assert_accessible, french, sign_in, visit
 from tests.factories import ApplicationFactory, UserFactory, link
+from tests.totp import totp_code
 
 pytestmark = BROWSER_TEST
 
@@ -140,7 +141,6 @@ def sign_in_member(page, *, account, language: str, landing: str = "/application
 
     `at_code(page)`, if given, is called on the page asking for the code (to take its picture).
     """
-    import pyotp
     from allauth.mfa.totp.internal.auth import TOTP
 
     from tests.factories import STAFF_TOTP_SECRET
@@ -155,7 +155,7 @@ def sign_in_member(page, *, account, language: str, landing: str = "/application
     expect(page.locator("html")).to_have_attribute("lang", language)
     if at_code is not None:
         at_code(page)
-    page.locator("#id_code").fill(pyotp.TOTP(STAFF_TOTP_SECRET).now())
+    page.locator("#id_code").fill(totp_code(STAFF_TOTP_SECRET))
     page.locator("main form button[type=submit]:not([form])").click()
     page.wait_for_url(f"**/{language}{landing}")
     assert_accessible(page)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from enquiries import clock
 from enquiries.models import Ticket, TicketState, Topic
 from enquiries.references import reference_new
+from tests.totp import totp_code
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 
@@ -38,7 +39,7 @@ def agent_client(client, user):
     secret = totp_secret_for(user)
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate"), response
-    response = client.post(reverse("mfa_authenticate"), {"code": pyotp.TOTP(secret).now()})
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert response.status_code == 302, "the TOTP code was refused (used twice in one time step?)"
     return client
 

@@ -11,7 +11,6 @@ is never stopped).
 import datetime
 import json
 
-import pyotp
 import pytest
 import redis
 from django.contrib.auth.models import Group, Permission
@@ -31,6 +30,7 @@ from status_tracker.api_clients import api_client_create
 from status_tracker.models import ApiScope, EventKind, StatusEvent
 from tests.enquiries.factories import make_ticket
 from tests.factories import STAFF_TOTP_SECRET, UserFactory, ingest_event, record_decision, sign_in_with_second_step
+from tests.totp import totp_code
 
 REDIS_DOWN = "redis://127.0.0.1:1/0"
 PASSWORD = "correct horse battery staple"
@@ -194,7 +194,7 @@ def test_staff_sign_in_with_password_and_code_reaches_the_agent_queue_with_redis
     TOTP.activate(agent, STAFF_TOTP_SECRET)
     first = client.post(reverse("account_login"), {"login": agent.email, "password": PASSWORD})
     assert first["Location"] == reverse("mfa_authenticate")
-    code = pyotp.TOTP(STAFF_TOTP_SECRET).now()
+    code = totp_code(STAFF_TOTP_SECRET)
     second = client.post(reverse("mfa_authenticate"), {"code": code})
     assert second.status_code == 302
 
