@@ -10,6 +10,7 @@ import datetime
 import math
 import uuid
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -274,6 +275,23 @@ def estimates_generation_bump() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def _forecasts_in_parallel(as_of: datetime.date) -> bool:
+    """Whether the queue forecasts can be computed on a second connection while the rest of the job runs.
+
+    Only on PostgreSQL (the embedded SQLite default has one writer and, in tests, one in-memory
+    database per connection) and only outside a transaction: a second connection would not see
+    what the caller has not committed.
+    """
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _queue_forecasts_on_own_connection(as_of: datetime.date) -> list[QueueForecast]:
+    try:
+        return queue_forecasts(as_of=as_of)
+    finally:
+        connection.close()  # this thread's connection: Django keeps one per thread
+
+
 def processing_times_snapshot(*, as_of: datetime.date, refresh_queue: bool = True) -> int:
     """Compute and store the snapshots for `as_of`, replacing any from an earlier run that day.
 
@@ -281,49 +299,58 @@ def processing_times_snapshot(*, as_of: datetime.date, refresh_queue: bool = Tru
     the applications ahead of each open file and the lines' forecasts that status
     pages combine with them; leave it off when backfilling past dates (the trend
     reads only the snapshots), since both only mean something for today.
+
+    The forecasts are most of the job's work (one long statement over every file of
+    the last four years) and need nothing else it computes: on PostgreSQL they run on a
+    second connection, on the machine's other core, while the figures, the stage
+    durations and the recount run on this one.
     """
-    figures = processing_figures(as_of=as_of)
-    stages = stage_figures(as_of=as_of)
-    forecasts = queue_forecasts(as_of=as_of) if refresh_queue else []
-    with transaction.atomic():
-        ProcessingTimeSnapshot.objects.filter(computed_on=as_of).delete()
-        StageDurationSnapshot.objects.filter(computed_on=as_of).delete()
-        if refresh_queue:
-            QueueForecast.objects.filter(computed_on=as_of).delete()
-            QueueForecast.objects.bulk_create(forecasts)
-        ProcessingTimeSnapshot.objects.bulk_create(
-            [
-                ProcessingTimeSnapshot(
-                    program_id=item.program_id,
-                    country=item.country,
-                    computed_on=as_of,
-                    window_days=item.window_days,
-                    sample_size=item.sample_size,
-                    p50_days=item.percentiles[0] if item.percentiles else None,
-                    p80_days=item.percentiles[1] if item.percentiles else None,
-                    p90_days=item.percentiles[2] if item.percentiles else None,
-                    waiting_count=item.waiting_count,
-                    monthly_output=item.monthly_output,
-                )
-                for item in figures
-            ]
-        )
-        StageDurationSnapshot.objects.bulk_create(
-            [
-                StageDurationSnapshot(
-                    program_id=item.program_id,
-                    stage_id=item.stage_id,
-                    computed_on=as_of,
-                    window_days=item.window_days,
-                    sample_size=item.sample_size,
-                    p50_days=item.p50,
-                    p80_days=item.p80,
-                    quantiles=item.quantiles,
-                )
-                for item in stages
-            ]
-        )
-        if refresh_queue:
-            _people_ahead_refresh(as_of=as_of)
-        transaction.on_commit(estimates_generation_bump)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = None
+        if refresh_queue and _forecasts_in_parallel(as_of):
+            pending = pool.submit(_queue_forecasts_on_own_connection, as_of)
+        figures = processing_figures(as_of=as_of)
+        stages = stage_figures(as_of=as_of)
+        with transaction.atomic():
+            ProcessingTimeSnapshot.objects.filter(computed_on=as_of).delete()
+            StageDurationSnapshot.objects.filter(computed_on=as_of).delete()
+            ProcessingTimeSnapshot.objects.bulk_create(
+                [
+                    ProcessingTimeSnapshot(
+                        program_id=item.program_id,
+                        country=item.country,
+                        computed_on=as_of,
+                        window_days=item.window_days,
+                        sample_size=item.sample_size,
+                        p50_days=item.percentiles[0] if item.percentiles else None,
+                        p80_days=item.percentiles[1] if item.percentiles else None,
+                        p90_days=item.percentiles[2] if item.percentiles else None,
+                        waiting_count=item.waiting_count,
+                        monthly_output=item.monthly_output,
+                    )
+                    for item in figures
+                ]
+            )
+            StageDurationSnapshot.objects.bulk_create(
+                [
+                    StageDurationSnapshot(
+                        program_id=item.program_id,
+                        stage_id=item.stage_id,
+                        computed_on=as_of,
+                        window_days=item.window_days,
+                        sample_size=item.sample_size,
+                        p50_days=item.p50,
+                        p80_days=item.p80,
+                        quantiles=item.quantiles,
+                    )
+                    for item in stages
+                ]
+            )
+            forecasts: list[QueueForecast] = []
+            if refresh_queue:
+                _people_ahead_refresh(as_of=as_of)
+                forecasts = pending.result() if pending else queue_forecasts(as_of=as_of)
+                QueueForecast.objects.filter(computed_on=as_of).delete()
+                QueueForecast.objects.bulk_create(forecasts)
+            transaction.on_commit(estimates_generation_bump)
     return len(figures) + len(stages) + len(forecasts)

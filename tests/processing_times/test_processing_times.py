@@ -198,3 +198,55 @@ def test_the_queue_forecasts_agree_between_postgresql_and_the_python_fallback(db
     assert len(in_sql) > 20  # most queues of the demo history have a forecast
     assert any(row[-1] for row in in_sql)  # and the small ones a widened one
     assert in_sql == pytest.approx(in_python)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_nightly_job_computes_the_forecasts_on_a_second_connection_with_the_same_result(monkeypatch):
+    """Outside a transaction, on PostgreSQL, the forecasts run on another thread's connection while the rest runs."""
+    import threading
+
+    from demo.history import demo_history_load
+    from processing_times.models import QueueForecast
+    from processing_times.queue_figures import queue_forecasts
+
+    today = datetime.date(2026, 11, 1)
+    demo_history_load(finalized=1500, today=today)
+    expected = sorted(
+        (row.program_id, str(row.country), row.factor_p50, row.factor_p80, row.factor_p90)
+        for row in queue_forecasts(as_of=today)
+    )
+    threads = []
+    real = processing_times.queue_forecasts
+
+    def recorded(**kwargs):
+        threads.append(threading.current_thread())
+        return real(**kwargs)
+
+    monkeypatch.setattr(processing_times, "queue_forecasts", recorded)
+    processing_times_snapshot(as_of=today)
+
+    assert threads and threads[0] is not threading.main_thread()
+    written = sorted(
+        (program_id, str(country), p50, p80, p90)
+        for program_id, country, p50, p80, p90 in QueueForecast.objects.filter(computed_on=today).values_list(
+            "program_id", "country", "factor_p50", "factor_p80", "factor_p90"
+        )
+    )
+    assert expected and written == pytest.approx(expected)
+    assert QueuePosition.objects.exists()
+
+
+def test_inside_a_transaction_the_forecasts_are_computed_on_the_same_connection(study_permits, monkeypatch):
+    """A second connection would not see uncommitted rows: within a transaction, the job does it all itself."""
+    import threading
+
+    threads = []
+    real = processing_times.queue_forecasts
+
+    def recorded(**kwargs):
+        threads.append(threading.current_thread())
+        return real(**kwargs)
+
+    monkeypatch.setattr(processing_times, "queue_forecasts", recorded)
+    processing_times_snapshot(as_of=timezone.localdate())
+    assert threads == [threading.main_thread()]
