@@ -148,7 +148,7 @@ def _postgres_queue_calibrations(*, as_of: datetime.date) -> dict[tuple[int, str
     errors: dict[tuple[int, str], list[list[Error]]] = defaultdict(lambda: [[], [], []])
     paces: dict[tuple[int, str], float] = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        parameters = {
+        parameters: dict[str, datetime.date | int] = {
             "as_of": as_of,
             "window": PACE_WINDOW_DAYS,
             "window_before": PACE_WINDOW_DAYS - 1,
