@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from applications.models import Application, Client, Program
 from core.dates import DAYS_PER_MONTH
 from processing_times.models import ProcessingTimeSnapshot, QueueForecast, QueuePosition, StageDurationSnapshot
-from processing_times.queue_figures import queue_forecasts
+from processing_times.queue_figures import QUEUE_COUNTRY_SQL, queue_forecasts
 from status_tracker.models import StageProgress, StageState
 
 # Below this many decisions we publish no percentile rather than a noisy one.
@@ -234,7 +234,7 @@ def _people_ahead_refresh(*, as_of: datetime.date) -> None:
     """
     open_statuses = (Application.Status.RECEIVED, Application.Status.IN_PROGRESS)
     QueuePosition.objects.all().delete()
-    country = "CASE WHEN p.times_by_country THEN c.country_of_residence ELSE '' END"
+    country = QUEUE_COUNTRY_SQL
     # Portable SQL (PostgreSQL and the SQLite default): positional parameters, CAST rather than ::.
     with connection.cursor() as cursor:
         cursor.execute(
@@ -275,7 +275,7 @@ def estimates_generation_bump() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def _forecasts_in_parallel(as_of: datetime.date) -> bool:
+def _forecasts_in_parallel() -> bool:
     """Whether the queue forecasts can be computed on a second connection while the rest of the job runs.
 
     Only on PostgreSQL (the embedded SQLite default has one writer and, in tests, one in-memory
@@ -303,11 +303,12 @@ def processing_times_snapshot(*, as_of: datetime.date, refresh_queue: bool = Tru
     The forecasts are most of the job's work (one long statement over every file of
     the last four years) and need nothing else it computes: on PostgreSQL they run on a
     second connection, on the machine's other core, while the figures, the stage
-    durations and the recount run on this one.
+    durations and the recount run on this one. The write transaction waits for them
+    before it commits, so readers never see today's snapshots without today's forecasts.
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = None
-        if refresh_queue and _forecasts_in_parallel(as_of):
+        if refresh_queue and _forecasts_in_parallel():
             pending = pool.submit(_queue_forecasts_on_own_connection, as_of)
         figures = processing_figures(as_of=as_of)
         stages = stage_figures(as_of=as_of)

@@ -26,6 +26,10 @@ from processing_times.estimator import (
 )
 from processing_times.models import QueueForecast
 
+# A queue's country in SQL (applications a, programs p, clients c): the client's country of residence where the
+# program publishes times per country, else "" (processing_times.figures counts the files ahead with it too).
+QUEUE_COUNTRY_SQL = "CASE WHEN p.times_by_country THEN c.country_of_residence ELSE '' END"
+
 
 def _queue_country():
     return Case(
@@ -83,10 +87,10 @@ def queue_histories(*, as_of: datetime.date) -> dict[tuple[int, str], QueueHisto
 # count of files ahead and decisions in the pace window per day, then the errors. Temporary tables, analysed,
 # rather than one statement's CTEs: the planner then knows how many rows each holds and groups the million
 # errors in a hash table instead of sorting them (3.3 s rather than 3.6 s over 1.2 million files).
-_POSTGRES_FILES = """
-    CREATE TEMPORARY TABLE queue_files ON COMMIT DROP AS
+_POSTGRES_FILES = f"""
+    CREATE TEMPORARY TABLE queue_files AS
     SELECT a.program_id,
-           CASE WHEN p.times_by_country THEN c.country_of_residence ELSE '' END AS country,
+           {QUEUE_COUNTRY_SQL} AS country,
            a.submitted_on,
            CASE WHEN a.decided_on <= %(as_of)s THEN a.decided_on END AS left_on,
            COALESCE(a.decided_on <= %(as_of)s AND a.outcome IN ('approved', 'refused'), FALSE) AS decided
@@ -94,9 +98,9 @@ _POSTGRES_FILES = """
     JOIN applications_program p ON p.id = a.program_id
     JOIN applications_client c ON c.id = a.client_id
     WHERE a.submitted_on <= %(as_of)s
-"""
+"""  # noqa: S608 - a constant expression, values as parameters
 _POSTGRES_DAYS = """
-    CREATE TEMPORARY TABLE queue_days ON COMMIT DROP AS
+    CREATE TEMPORARY TABLE queue_days AS
     WITH daily AS (
         SELECT program_id, country, day, SUM(arrived) AS arrived, SUM(departed) AS departed
         FROM (
@@ -164,7 +168,8 @@ def _postgres_queue_calibrations(*, as_of: datetime.date) -> dict[tuple[int, str
         cursor.execute("ANALYZE queue_days")
         cursor.execute(_POSTGRES_ERRORS, parameters)
         rows = cursor.fetchall()
-        # Dropped now, not only at commit: a caller's transaction may run this twice (tests do).
+        # Dropped at once: a caller's transaction may run this again (tests do). On an error, the rollback of
+        # this block removes them.
         cursor.execute("DROP TABLE queue_files, queue_days")
         for program_id, country, cohort, value, known, count, weight in rows:
             key = (program_id, country or "")
