@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from applications.models import Application, Program, ProgramStage
 from core.dates import DAYS_PER_MONTH
-from processing_times.estimator import days_from
 from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE, estimates_generation  # noqa: F401 (for pages)
 from processing_times.models import (
     BacktestReport,
@@ -209,14 +208,11 @@ def _queue_estimate(
         country=_published_country(application),
         **{name: getattr(snapshot, f"forecast_{name}") for name in FORECAST_FIELDS},
     )
-    base = ahead / forecast.pace_per_day
     # Days count from the night the figures were made; a date already past becomes today.
-    start = forecast.computed_on
-
-    def on(factor: float) -> datetime.date:
-        return max(today, start + datetime.timedelta(days=math.ceil(days_from(base, factor))))
-
-    likely = on(forecast.factor_p50)
+    likely, eight_in_ten, nine_in_ten = (
+        max(today, forecast.computed_on + datetime.timedelta(days=math.ceil(days)))
+        for days in forecast.days_left(ahead=ahead)
+    )
     reach_final = None
     if final_stage_days is not None and application.current_stage_id is not None:
         reach_final = max(today, likely - datetime.timedelta(days=math.floor(final_stage_days)))
@@ -224,8 +220,8 @@ def _queue_estimate(
         forecast=forecast,
         ahead=ahead,
         likely_on=likely,
-        eight_in_ten_by=max(likely, on(forecast.factor_p80)),
-        nine_in_ten_by=max(likely, on(forecast.factor_p90)),
+        eight_in_ten_by=max(likely, eight_in_ten),
+        nine_in_ten_by=max(likely, nine_in_ten),
         reach_final_stage_on=reach_final,
     )
 

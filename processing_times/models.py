@@ -7,6 +7,7 @@ from django_countries.fields import CountryField
 
 from applications.models import Stage
 from core.dates import DAYS_PER_MONTH
+from processing_times.estimator import Calibration, Forecast
 
 
 class ProcessingTimeSnapshot(models.Model):
@@ -186,6 +187,13 @@ class QueueForecast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id} {self.country or 'all'} {self.computed_on}"
+
+    def days_left(self, *, ahead: int) -> tuple[float, float, float]:
+        """Days from `computed_on` to the median, 80th and 90th percentile dates, as the estimator counts them."""
+        calibration = Calibration(
+            factors=(self.factor_p50, self.factor_p80, self.factor_p90), errors=self.errors, widened=self.widened
+        )
+        return Forecast(pace_per_day=self.pace_per_day, calibration=calibration).days_left(ahead=ahead)
 
 
 class BacktestReport(models.Model):
