@@ -6,9 +6,11 @@ Each is a fixed number of queries whatever the number of documents or enquiries.
 import datetime
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     CharField,
@@ -20,7 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import Http404
 
 from applications.access import Basis, Need
@@ -75,8 +77,24 @@ class TimelineEntry:
         return len(self.documents)
 
 
-def _documents_sent_query(application: Application) -> QuerySet:
-    """The documents sent for *waiting on you* requests, one row each, oldest first (grouped by the caller).
+# The history's rows, documents and enquiries alike, in one query: a kind, a time, and the
+# columns each kind reads. A document row carries its submission (as text: only grouped on),
+# stage name, note, file name, id and whether it was deleted; an enquiry row its reference,
+# topic, answer and who sent it for the client.
+TIMELINE_COLUMNS = (
+    "entry_kind",
+    "entry_at",
+    "entry_reference",
+    "entry_topic",
+    "entry_body",
+    "entry_sender",
+    "entry_document",
+    "entry_deleted",
+)
+
+
+def _documents_sent_rows(application: Application) -> QuerySet:
+    """The documents sent for *waiting on you* requests, one row each (grouped per submission by the reader).
 
     Plain rows rather than PostgreSQL's ARRAY_AGG, so that the SQLite default reads them too.
     """
@@ -84,41 +102,29 @@ def _documents_sent_query(application: Application) -> QuerySet:
     return (
         Document.objects.filter(application=application, ticket__isnull=True)
         .annotate(
-            stage_name=F(f"stage__name_{language}"),
-            stage_name_en=F("stage__name_en"),
-            is_deleted=ExpressionWrapper(Q(deleted_at__isnull=False), output_field=BooleanField()),
+            entry_kind=Value("documents_sent", output_field=CharField()),
+            entry_at=F("created_at"),
+            entry_reference=Cast("submission", output_field=CharField()),
+            entry_topic=Coalesce(
+                NullIf(F(f"stage__name_{language}"), Value("")),
+                NullIf(F("stage__name_en"), Value("")),
+                Value(""),
+                output_field=CharField(),
+            ),
+            entry_body=F("note"),
+            entry_sender=F("original_name"),
+            entry_document=F("id"),
+            entry_deleted=ExpressionWrapper(Q(deleted_at__isnull=False), output_field=BooleanField()),
         )
-        .values("submission", "created_at", "id", "original_name", "note", "stage_name", "stage_name_en", "is_deleted")
-        .order_by("created_at", "id")
+        .values_list(*TIMELINE_COLUMNS)
+        .order_by()
     )
 
 
-def _documents_sent(*, application: Application) -> list[TimelineEntry]:
-    """The documents sent for *waiting on you* requests, one entry per submission (one query)."""
-    submissions: dict[object, list[dict]] = {}
-    for row in _rows(application=application, name="documents_sent", build=_documents_sent_query):
-        submissions.setdefault(row["submission"], []).append(row)
-    return [
-        TimelineEntry(
-            kind="documents_sent",
-            occurred_at=rows[0]["created_at"],
-            stage_name=rows[0]["stage_name"] or rows[0]["stage_name_en"] or "",
-            documents=[
-                SentDocument(pk=row["id"], name=row["original_name"], deleted=bool(row["is_deleted"])) for row in rows
-            ],
-            note=next((row["note"] for row in rows if row["note"]), ""),
-        )
-        for rows in submissions.values()
-    ]
+def _timeline_query(application: Application, *, with_documents: bool) -> QuerySet:
+    """Enquiries about the application (asked, answered, closed) and, when asked, the documents sent: one query.
 
-
-ENQUIRY_EVENT_COLUMNS = ("entry_kind", "entry_at", "entry_reference", "entry_topic", "entry_body", "entry_sender")
-
-
-def _enquiry_events_query(application: Application) -> QuerySet:
-    """Enquiries about the application: asked, answered, closed (one query).
-
-    The client's own (by the accounts linked to it now) with our answers; and those a
+    Enquiries: the client's own (by the accounts linked to it now) with our answers; and those a
     grantee sent for them under one of their grants, named by who sent them, with no
     words: that conversation is between the grantee and the centre, and its answer went
     to the grantee. An enquiry by an account no longer linked, or by someone without an
@@ -159,8 +165,11 @@ def _enquiry_events_query(application: Application) -> QuerySet:
                 entry_topic=F(topic),
                 entry_body=body,
                 entry_sender=sender(prefix),
+                # Typed: UNION resolves each pair of parts in turn, and bare parameters would be text.
+                entry_document=Cast(Value(None), output_field=BigIntegerField()),
+                entry_deleted=Cast(Value(False), output_field=BooleanField()),
             )
-            .values_list(*ENQUIRY_EVENT_COLUMNS)
+            .values_list(*TIMELINE_COLUMNS)
             .order_by()
         )
 
@@ -195,13 +204,81 @@ def _enquiry_events_query(application: Application) -> QuerySet:
         body=Value("", output_field=TextField()),
         prefix="ticket__",
     )
-    return asked.union(answered, closed, all=True)
+    parts = [answered, closed, *([_documents_sent_rows(application)] if with_documents else [])]
+    return asked.union(*parts, all=True)
 
 
-def _enquiry_events(*, application: Application) -> list[TimelineEntry]:
-    """Enquiries about the application as history entries (one query; see _enquiry_events_query)."""
+# The status page runs the query above on every view. Building and compiling it through the
+# ORM cost most of the page's Python time (about 8 ms a view, where running it costs well
+# under one), and only two values in it change from one file to the next: so it is compiled
+# once per process, language, kind of reader and whether documents are included, with
+# stand-ins for the file's id and its client's id, and run again with the real ones.
+_STAND_IN_APPLICATION = -918_273_645
+_STAND_IN_CLIENT = -918_273_646
+_COMPILED: dict[tuple[str, bool, bool], tuple[str, tuple]] = {}
+
+
+# PostgreSQL planned the enquiries' UNION on every view (8 ms of its CPU for a query that then
+# runs in 0.1 ms): it is prepared once per connection (core.prepared).
+def _timeline_rows(*, application: Application, with_documents: bool) -> list[dict]:
+    """The rows of _timeline_query for `application`, compiled once; each a dict by column name.
+
+    The compiled path reads the driver's values as they come, which only PostgreSQL's are ready
+    to use (SQLite gives dates as text): elsewhere the query runs through the ORM each time.
+    """
+    if connection.vendor != "postgresql":
+        rows = _timeline_query(application, with_documents=with_documents)
+        return [dict(zip(TIMELINE_COLUMNS, row, strict=True)) for row in rows]
     read_by_grantee = getattr(application, "viewer_basis", None) is Basis.GRANTEE
+    key = (active_language(), read_by_grantee, with_documents)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        stand_in = Application(pk=_STAND_IN_APPLICATION, client_id=_STAND_IN_CLIENT)
+        stand_in.viewer_basis = Basis.GRANTEE if read_by_grantee else Basis.OWNER
+        compiled = _COMPILED[key] = _timeline_query(stand_in, with_documents=with_documents).query.sql_with_params()
+    sql, params = compiled
+    values = {_STAND_IN_APPLICATION: application.pk, _STAND_IN_CLIENT: application.client_id}
+    name = re.sub(r"\W", "_", "timeline_{}_{}_{}".format(key[0], "grantee" if key[1] else "client", int(key[2])))
+    statement = prepared(name=name.lower(), sql=sql)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [values.get(param, param) if type(param) is int else param for param in params])
+        return [dict(zip(TIMELINE_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _documents_sent(rows: list[dict]) -> list[TimelineEntry]:
+    """The document rows grouped into one entry per submission, each submission's files oldest first."""
+    submissions: dict[object, list[dict]] = {}
+    for row in sorted(rows, key=itemgetter("entry_at", "entry_document")):
+        submissions.setdefault(row["entry_reference"], []).append(row)
     return [
+        TimelineEntry(
+            kind="documents_sent",
+            occurred_at=rows[0]["entry_at"],
+            stage_name=rows[0]["entry_topic"] or "",
+            documents=[
+                SentDocument(pk=row["entry_document"], name=row["entry_sender"], deleted=bool(row["entry_deleted"]))
+                for row in rows
+            ],
+            note=next((row["entry_body"] for row in rows if row["entry_body"]), ""),
+        )
+        for rows in submissions.values()
+    ]
+
+
+def case_timeline_extras(*, application: Application) -> list[TimelineEntry]:
+    """What the status page's history adds to the status events, newest first (one query).
+
+    The documents the client sent (grouped per submission) and their enquiries about
+    the file. For the page already gated by applications.access: no further check here.
+    A grantee gets the enquiries sent for the client under a grant, never the client's own
+    conversations; the documents sent about the file only when the grant lets them send
+    documents too.
+    """
+    read_by_grantee = getattr(application, "viewer_basis", None) is Basis.GRANTEE
+    # Documents: for the client, staff, and a grantee who may send documents for the client.
+    with_documents = not read_by_grantee or Need.ACT_ON_BEHALF in getattr(application, "viewer_needs", frozenset())
+    rows = _timeline_rows(application=application, with_documents=with_documents)
+    entries = [
         TimelineEntry(
             kind=row["entry_kind"],
             occurred_at=row["entry_at"],
@@ -211,66 +288,10 @@ def _enquiry_events(*, application: Application) -> list[TimelineEntry]:
             sender=row["entry_sender"],
             read_by_grantee=read_by_grantee,
         )
-        for row in _rows(application=application, name="enquiry_events", build=_enquiry_events_query)
+        for row in rows
+        if row["entry_kind"] != "documents_sent"
     ]
-
-
-# The status page runs both queries above on every view. Building and compiling them through
-# the ORM cost most of the page's Python time (about 8 ms a view, where running them costs
-# well under one), and only two values in them change from one file to the next: so each is
-# compiled once per process, language and kind of reader, with stand-ins for the file's id
-# and its client's id, and run again with the real ones.
-_STAND_IN_APPLICATION = -918_273_645
-_STAND_IN_CLIENT = -918_273_646
-_COMPILED: dict[tuple[str, str, bool], tuple[str, tuple]] = {}
-
-
-# PostgreSQL planned the enquiries' UNION on every view (8 ms of its CPU for a query that then
-# runs in 0.1 ms): both queries are prepared once per connection (core.prepared).
-def _rows(*, application: Application, name: str, build) -> list[dict]:
-    """Run the query `build` makes for `application`, compiled once; rows as dicts by column name.
-
-    The compiled path reads the driver's values as they come, which only PostgreSQL's are ready
-    to use (SQLite gives dates as text): elsewhere the query runs through the ORM each time.
-    """
-    if connection.vendor != "postgresql":
-        queryset = build(application)
-        rows = list(queryset)
-        if rows and not isinstance(rows[0], dict):
-            names = ENQUIRY_EVENT_COLUMNS
-            rows = [dict(zip(names, row, strict=True)) for row in rows]
-        return rows
-    read_by_grantee = getattr(application, "viewer_basis", None) is Basis.GRANTEE
-    key = (name, active_language(), read_by_grantee)
-    compiled = _COMPILED.get(key)
-    if compiled is None:
-        stand_in = Application(pk=_STAND_IN_APPLICATION, client_id=_STAND_IN_CLIENT)
-        stand_in.viewer_basis = Basis.GRANTEE if read_by_grantee else Basis.OWNER
-        compiled = _COMPILED[key] = build(stand_in).query.sql_with_params()
-    sql, params = compiled
-    values = {_STAND_IN_APPLICATION: application.pk, _STAND_IN_CLIENT: application.client_id}
-    statement = prepared(name=re.sub(r"\W", "_", "timeline_{}_{}_{}".format(*key)).lower(), sql=sql)
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [values.get(param, param) if type(param) is int else param for param in params])
-        columns = [column[0] for column in cursor.description]  # a name first, in every driver
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
-def case_timeline_extras(*, application: Application) -> list[TimelineEntry]:
-    """What the status page's history adds to the status events, newest first (two queries).
-
-    The documents the client sent (grouped per submission) and their enquiries about
-    the file. For the page already gated by applications.access: no further check here.
-    A grantee gets the enquiries sent for the client under a grant, never the client's own
-    conversations; the documents sent about the file only when the grant lets them send
-    documents too.
-    """
-    entries = _enquiry_events(application=application)
-    # Documents: for the client, staff, and a grantee who may send documents for the client.
-    if getattr(application, "viewer_basis", None) is not Basis.GRANTEE or Need.ACT_ON_BEHALF in getattr(
-        application, "viewer_needs", frozenset()
-    ):
-        entries += _documents_sent(application=application)
+    entries += _documents_sent([row for row in rows if row["entry_kind"] == "documents_sent"])
     return sorted(entries, key=lambda entry: entry.occurred_at, reverse=True)
 
 

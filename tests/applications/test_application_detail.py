@@ -123,17 +123,17 @@ def test_it_uses_the_same_number_of_queries_whatever_the_history_length(
     url = detail_url(applicant_application)
     client.get(url)  # warm the session so both runs do the same work
     estimates_generation_bump()  # as the nightly job does: the next reader renders the page's parts again
-    # Session, user, application, the header's unread-notification count, and two for
+    # Session, user, application, the header's unread-notification count, and one for
     # the history's documents sent and enquiries (enquiries.selectors.case_timeline_extras);
     # then, once per version of the file, the stages with their progress (one query), the
     # status events and the two snapshots of the estimate. The session is not rewritten:
     # the idle timer moves at most once a minute.
-    with django_assert_num_queries(6 + 4):
+    with django_assert_num_queries(5 + 4):
         response = client.get(url)
     assert response.status_code == 200
     assert response.text.count('class="history__item"') == history_length
     # Every later reader of that version: the stages, history and estimate come from the cache.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         cached = client.get(url)
     token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     assert token.sub("", cached.text) == token.sub("", response.text)

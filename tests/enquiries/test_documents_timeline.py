@@ -166,12 +166,12 @@ def test_the_status_page_costs_the_same_queries_whatever_the_history(
     client.get(url)
     estimates_generation_bump()  # the first reader of this version of the file
     # As tests/applications/test_application_detail.py counts them: session, user, application,
-    # unread count, the documents sent and the enquiries (one query each, never cached); plus,
+    # unread count, and the documents sent with the enquiries (one query, never cached); plus,
     # for the first reader of this version of the file, the stages with their progress, the
     # status events and two estimate snapshots.
-    with django_assert_num_queries(6 + 4):
+    with django_assert_num_queries(5 + 4):
         client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     text = html.unescape(response.text)
     assert text.count('class="history__item"') == size * 5  # status event, submission, asked, answered, closed
@@ -235,8 +235,6 @@ def test_the_history_queries_are_prepared_once_per_connection_and_then_executed(
     history_of(applicant=applicant, application=applicant_application, size=1)
     with CaptureQueriesContext(connection) as queries:
         entries = case_timeline_extras(application=applicant_application)
-    assert [query["sql"].split("(")[0] for query in queries] == [
-        "EXECUTE timeline_enquiry_events_en_false",
-        "EXECUTE timeline_documents_sent_en_false",
-    ]
+    # Documents and enquiries in one statement, for the client's page in English, documents included.
+    assert [query["sql"].split("(")[0] for query in queries] == ["EXECUTE timeline_en_client_1"]
     assert len(entries) == 4
