@@ -24,7 +24,7 @@ from applications.services import LinkResult, application_link, application_unli
 from core.http import client_ip
 from core.i18n import active_language
 from enquiries.selectors import case_timeline_extras
-from processing_times.estimates import estimate_for_application, estimates_generation
+from processing_times.estimates import estimate_for_application, estimates_generation_with
 from status_tracker.decisions import decision_summary_for_application
 from status_tracker.selectors import client_status_for, stages_for_application, timeline_for_application
 
@@ -66,38 +66,44 @@ class _RenderedEvent:
     html: SafeString
 
 
-def _status_page_key(application: Application) -> str:
-    """The cache key of what a status page shows of the file's stages, history and estimate.
+def _status_page_inputs(application: Application) -> list:
+    """What the page's stages, history and estimate depend on, apart from the estimates' generation.
 
-    It changes with every stored event (history_version, moved by events_ingest), with
-    the nightly snapshots (the estimates' generation), the day (the estimate's "today"),
-    the language and the viewer's basis and needs (a grantee's page may differ). Nothing
-    personal to the viewer is inside: two viewers with the same basis and needs of the
-    same file share it.
+    Every stored event (history_version, moved by events_ingest), the day (the estimate's
+    "today"), the language and the viewer's basis and needs (a grantee's page may differ).
+    Nothing personal to the viewer is inside: two viewers with the same basis and needs of
+    the same file share what is cached under it.
     """
-    parts = [
+    return [
         application.pk,
         application.history_version,
         application.status,
         application.current_stage_id,
         active_language(),
         timezone.localdate(),
-        estimates_generation(),
         application.viewer_basis,
         ",".join(sorted(str(need) for need in application.viewer_needs)),
     ]
+
+
+def _status_page_key(application: Application, generation: str) -> str:
+    """The cache key of what a status page shows of the file's stages, history and estimate.
+
+    Its inputs (_status_page_inputs) and the nightly snapshots' generation (estimates_generation).
+    """
+    parts = [*_status_page_inputs(application), generation]
     digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=16).hexdigest()
     return f"status-page:{application.pk}:{digest}"
 
 
-def _status_page_parts(application: Application) -> dict:
+def _status_page_parts(application: Application, generation: str) -> dict:
     """The stages, rendered stages, rendered status events and rendered estimate (cached).
 
     A hit costs one cache read and no query; a miss reads the stages (one query), the
     history (one) and the estimate (at most two), and renders them once for everyone
     who reads this version of the file in this language.
     """
-    key = _status_page_key(application)
+    key = _status_page_key(application, generation)
     parts = cache.get(key)
     if parts is not None:
         return parts
@@ -127,17 +133,18 @@ def _status_page_parts(application: Application) -> dict:
 
 
 def _status_body_key(application: Application, extras: list) -> str:
-    """The cache key of the whole page body below the heading.
+    """The cache key of the whole page body below the heading, less the estimates' generation.
 
-    The parts' key (_status_page_key: every stored event, the estimates, the day, the
-    language, the viewer's basis and needs), every column of the file the body shows, and
-    a digest of the documents sent and enquiries read for this request: a new enquiry,
-    answer or document changes the key at once, with no writer to keep in step. Like the
-    parts, the body is built only from these inputs, so whoever shares the key would
-    have rendered the same page.
+    The parts' inputs (_status_page_inputs: every stored event, the day, the language, the
+    viewer's basis and needs), every column of the file the body shows, and a digest of the
+    documents sent and enquiries read for this request: a new enquiry, answer or document
+    changes the key at once, with no writer to keep in step. Like the parts, the body is
+    built only from these inputs, so whoever shares the key would have rendered the same
+    page. The generation is stored with the body instead of in its key, so that one cache
+    read fetches both (processing_times.estimates.estimates_generation_with).
     """
     parts = [
-        _status_page_key(application),
+        *_status_page_inputs(application),
         application.outcome,
         application.decided_on,
         application.submitted_on,
@@ -153,29 +160,31 @@ def _status_body_key(application: Application, extras: list) -> str:
 def _status_page_body(application: Application, may: dict[str, bool]) -> SafeString:
     """The rendered body of the status page (cached): summary, callouts, estimate, stages and history.
 
-    A hit costs the history extras' queries (documents sent, enquiries: they are part of
-    the key) and one cache read; a miss renders the body from the cached parts.
+    A hit costs the history extras' query (documents sent and enquiries: part of the key)
+    and one cache read, which brings the estimates' generation along; a body rendered under
+    another generation is a miss. A miss renders the body from the cached parts.
     """
     # For a grantee, only the enquiries sent for the client under a grant (the selector decides).
     extras = case_timeline_extras(application=application)
     key = _status_body_key(application, extras)
-    body = cache.get(key)
-    if body is None:
-        parts = _status_page_parts(application)
-        stages = parts["stages"]
-        events = [_RenderedEvent(occurred_at=at, html=mark_safe(html)) for at, html in parts["events"]]  # noqa: S308
-        context = {
-            "application": application,
-            "may": may,
-            "client_status": client_status_for(application=application),
-            "stages_html": mark_safe(parts["stages_html"]),  # noqa: S308 (rendered by our own template)
-            "estimate_html": mark_safe(parts["estimate_html"]),  # noqa: S308 (rendered by our own template)
-            "waiting_on_you": [row for row in stages if row.waiting_on_client],
-            # Status events, documents sent and enquiries, newest first (each has occurred_at).
-            "events": sorted([*events, *extras], key=attrgetter("occurred_at"), reverse=True) if extras else events,
-        }
-        body = render_to_string("applications/_detail_body.html", context)
-        cache.set(key, body, timeout=STATUS_PAGE_CACHE_SECONDS)
+    generation, cached = estimates_generation_with(key)
+    if cached is not None and cached[0] == generation:
+        return mark_safe(cached[1])  # noqa: S308 (rendered by our own template)
+    parts = _status_page_parts(application, generation)
+    stages = parts["stages"]
+    events = [_RenderedEvent(occurred_at=at, html=mark_safe(html)) for at, html in parts["events"]]  # noqa: S308
+    context = {
+        "application": application,
+        "may": may,
+        "client_status": client_status_for(application=application),
+        "stages_html": mark_safe(parts["stages_html"]),  # noqa: S308 (rendered by our own template)
+        "estimate_html": mark_safe(parts["estimate_html"]),  # noqa: S308 (rendered by our own template)
+        "waiting_on_you": [row for row in stages if row.waiting_on_client],
+        # Status events, documents sent and enquiries, newest first (each has occurred_at).
+        "events": sorted([*events, *extras], key=attrgetter("occurred_at"), reverse=True) if extras else events,
+    }
+    body = render_to_string("applications/_detail_body.html", context)
+    cache.set(key, (generation, body), timeout=STATUS_PAGE_CACHE_SECONDS)
     return mark_safe(body)  # noqa: S308 (rendered by our own template)
 
 

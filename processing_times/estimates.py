@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from applications.models import Application, Program, ProgramStage
 from core.dates import DAYS_PER_MONTH
-from processing_times.figures import ALL_COUNTRIES, MINIMUM_SAMPLE, estimates_generation  # noqa: F401 (for pages)
+from processing_times.figures import (  # noqa: F401 (for pages)
+    ALL_COUNTRIES,
+    MINIMUM_SAMPLE,
+    estimates_generation,
+    estimates_generation_with,
+)
 from processing_times.models import (
     BacktestReport,
     ProcessingTimeSnapshot,

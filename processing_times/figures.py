@@ -12,6 +12,7 @@ import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -268,6 +269,20 @@ def estimates_generation() -> str:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         token = cache.get(GENERATION_KEY) or ""
     return token
+
+
+def estimates_generation_with(key: str) -> tuple[str, Any]:
+    """The generation token (as estimates_generation) and the cached value under `key`, in one cache read.
+
+    For a page that stores its rendering with the token it was made under: the caller
+    compares the two. With no token in the cache, a fresh one is made and the value is
+    not returned, since it was made under a token that is gone.
+    """
+    found = cache.get_many([GENERATION_KEY, key])
+    token = found.get(GENERATION_KEY)
+    if token is None:
+        return estimates_generation(), None
+    return token, found.get(key)
 
 
 def estimates_generation_bump() -> None:

@@ -193,6 +193,41 @@ def test_the_nightly_snapshots_renew_the_cached_estimate(
     assert "Estimates last updated" in after
 
 
+def test_the_body_and_the_estimates_generation_come_in_one_cache_read(db):
+    from django.core.cache import cache
+
+    from processing_times.figures import GENERATION_KEY, estimates_generation, estimates_generation_with
+
+    cache.set("status-body:test", ("a generation", "<p>body</p>"))
+    token = estimates_generation()
+    assert estimates_generation_with("status-body:test") == (token, ("a generation", "<p>body</p>"))
+    # The token evicted: a fresh one, and nothing that was cached under the old one.
+    cache.delete(GENERATION_KEY)
+    fresh, value = estimates_generation_with("status-body:test")
+    assert value is None
+    assert fresh not in {token, ""}
+    assert fresh == estimates_generation()
+
+
+def test_a_body_cached_under_another_generation_is_rendered_again(client, applicant, applicant_application):
+    from django.core.cache import cache
+
+    from processing_times.figures import GENERATION_KEY
+
+    sign_in(client, applicant)
+    url = detail_url(applicant_application)
+    client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        client.get(url)
+    for lost in (lambda: cache.delete(GENERATION_KEY), estimates_generation_bump):
+        lost()
+        with CaptureQueriesContext(connection) as renewed:
+            page = client.get(url).text
+        # The stages, history and estimate are read again (not the body kept under the old token).
+        assert len(renewed) > len(cached)
+        assert "We have not published processing times for this program yet." in page
+
+
 def test_my_applications_lists_only_my_own_with_a_constant_query_count(client, applicant, applicant_application):
     others = ApplicationFactory.create_batch(3)
     mine = [applicant_application] + [ApplicationFactory(client=applicant_application.client) for _ in range(4)]
