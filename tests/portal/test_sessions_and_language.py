@@ -47,6 +47,32 @@ def test_the_toggle_keeps_the_page_and_remembers_the_choice_on_the_account(clien
     assert applicant.preferred_language == "fr"
 
 
+@pytest.mark.parametrize(
+    ("address", "other"),
+    [
+        ("/en/processing-times/?program=1&country=FR", "/fr/processing-times/?program=1&country=FR"),
+        ("/fr/processing-times/?program=1", "/en/processing-times/?program=1"),
+        ("/en/", "/fr/"),
+        ("/fr/no-such-page/", "/en/no-such-page/"),
+    ],
+)
+def test_the_toggle_offers_the_same_address_in_the_other_language(rf, address, other):
+    from portal.context_processors import language_switch
+
+    language = address[1:3]
+    with translation.override(language):
+        switch = language_switch(rf.get(address))
+    assert switch["other_language_url"] == other
+    assert switch["other_language_code"] == other[1:3]
+
+
+def test_an_address_without_a_language_prefix_is_left_to_translate_url(rf):
+    from portal.context_processors import language_switch
+
+    with translation.override("en"):
+        assert language_switch(rf.get("/healthz"))["other_language_url"] == "/healthz"
+
+
 def test_the_toggle_works_for_anonymous_visitors_without_touching_any_account(client, db):
     response = client.post(reverse("set_language"), {"language": "fr", "next": "/fr/"})
     assert response.status_code == 302
