@@ -179,8 +179,8 @@ def test_the_status_page_costs_the_same_queries_whatever_the_history(
 
 
 def test_each_file_gets_its_own_enquiries_and_documents_from_the_compiled_queries(applicant, applicant_application):
-    # The history's two queries are compiled once per process with stand-in ids
-    # (enquiries.selectors._rows): two files read one after the other must not share rows.
+    # The history's query is compiled once per process with stand-in ids
+    # (enquiries.selectors._timeline_rows): two files read one after the other must not share rows.
     from tests.factories import ApplicationFactory
 
     second = ApplicationFactory(client=applicant_application.client)
