@@ -232,6 +232,32 @@ def test_the_send_documents_button_needs_the_right_to_act(client, firm_worker):
     assert send in client.get(detail_url(application)).text
 
 
+def test_the_documents_the_client_sent_show_to_a_grantee_only_with_the_right_to_act(
+    client, firm_worker, settings, tmp_path
+):
+    from enquiries.uploads import documents_save
+    from tests.enquiries.documents_support import checked, pdf_bytes, use_documents_root
+
+    use_documents_root(settings, tmp_path / "documents")
+    application = ApplicationFactory()
+    documents_save(
+        checked=checked(("passport-scan.pdf", pdf_bytes())),
+        uploaded_by=None,
+        application=application,
+        stage=Stage.objects.get(code="biometrics"),
+        note="",
+    )
+    grant = firm_grant(firm_worker, application)
+    sign_in(client, firm_worker.account)
+    # Documents and enquiries come in one statement; without the right to act it has no documents part.
+    assert "passport-scan.pdf" not in client.get(detail_url(application)).text
+
+    grant.may_act = True
+    grant.save(update_fields=["may_act"])
+    page = html.unescape(client.get(detail_url(application)).text)
+    assert "passport-scan.pdf" in page
+
+
 # The decision page ----------------------------------------------------------------------------
 
 
