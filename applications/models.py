@@ -198,11 +198,6 @@ class Application(models.Model):
     # occurred_at of the status or decision event that set `status`; older ones never overwrite it.
     status_since = models.DateTimeField(_("status since"), null=True, blank=True)
     status_source_id = models.CharField(_("status set by event"), max_length=64, blank=True, db_default="")
-    # No longer written: the nightly job counts the files ahead per program and submission day
-    # (processing_times.models.QueuePosition). Kept until a migration drops them with the
-    # benchmark loader's use of them.
-    people_ahead = models.PositiveIntegerField(_("applications ahead"), null=True, blank=True)
-    people_ahead_on = models.DateField(_("applications ahead counted on"), null=True, blank=True)
     # Moved by events_ingest whenever it stores an event for the file: the status page's
     # cached history and stages are keyed on it (applications.views), so a new event is
     # never hidden behind a stale copy.
