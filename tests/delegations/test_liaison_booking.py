@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from applications.models import Application, Grant
 from core.models import AuditAction, AuditEvent
-from delegations import liaison
 from delegations.liaison import (
     LiaisonRefused,
     SlotTaken,
@@ -21,6 +20,7 @@ from delegations.liaison import (
     bookable_applications,
     slots_open,
 )
+from delegations.liaison import booking as liaison_booking
 from delegations.liaison_models import Appointment
 from notifications.models import Kind, Notification
 from tests.delegations.factories import FirmFactory, GrantFactory, MemberFactory, OrganisationFactory
@@ -241,7 +241,7 @@ class TestNoDoubleBooking:
         caseworker, _member, application, _grant = office
         book(caseworker, application, officer, hour=10)
         # As if a concurrent booking committed between the overlap check and the insert.
-        monkeypatch.setattr(liaison, "_busy", lambda **kwargs: Appointment.objects.none())
+        monkeypatch.setattr(liaison_booking, "busy_appointments", lambda **kwargs: Appointment.objects.none())
         with pytest.raises(SlotTaken, match="just taken") as refused:
             book(caseworker, application, officer, hour=10, minute=15)
         assert isinstance(refused.value.__cause__, IntegrityError)
