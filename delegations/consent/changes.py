@@ -15,8 +15,6 @@ from delegations.consent.rules import SCOPE_ORDER, Basis, client_name, day_start
 from delegations.consent.telling import client_tell, files_label, grant_audit, scope_words, tell_grantee, until_text
 from delegations.liaison import appointments_cancel_for_revoked_grant
 
-# --- narrowing and revoking ------------------------------------------------------------------------------
-
 
 @transaction.atomic
 def grant_narrow(

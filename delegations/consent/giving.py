@@ -24,8 +24,6 @@ from delegations.consent.rules import (
 from delegations.consent.telling import client_tell, files_label, grant_audit, scope_words, tell_grantee, until_text
 from delegations.consent_text import ConsentTerms, consent_texts
 
-# --- giving consent online -------------------------------------------------------------------------------
-
 
 def check_grantee(*, kind: str, grantee: GranteeChoice, licence_number: str) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
@@ -208,9 +206,6 @@ def tell_about_new_grant(grant: Grant) -> None:
                 "until": until_text(grant),
             },
         )
-
-
-# --- invitations -----------------------------------------------------------------------------------------
 
 
 def invitations_for(account):

@@ -5,8 +5,6 @@ from django.http import Http404
 
 from applications.models import Application, Client, Grant
 
-# --- lookups for the client and the grantee ------------------------------------------------------------
-
 
 def client_for_account(account) -> Client | None:
     """The client this account speaks for (set by its first link), or None."""

@@ -17,8 +17,6 @@ from delegations.consent.rules import Basis, GranteeChoice, day_start, terms_for
 from delegations.consent.telling import grant_audit
 from delegations.consent_models import ConsentEvidence
 
-# --- consent on paper --------------------------------------------------------------------------------------
-
 
 @transaction.atomic
 def grant_record_paper(

@@ -32,8 +32,6 @@ from delegations.consent.rules import (
 from delegations.consent.telling import client_tell, grant_audit, scope_words, tell_grantee, until_text
 from delegations.consent_text import consent_texts
 
-# --- requests from a grantee ---------------------------------------------------------------------------
-
 
 class RequestAnswer:
     SENT = "sent"

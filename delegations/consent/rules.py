@@ -28,9 +28,6 @@ class Basis:
     GRANTEE = "grantee"
 
 
-# --- rules shared by the forms and the services ------------------------------------------------------
-
-
 def number_of(grant: Grant) -> str:
     """The number of the application a grant names, or "" for a grant over all of them."""
     return grant.application.number if grant.application is not None else ""

@@ -13,8 +13,6 @@ from delegations.consent_text import last_day_of
 from notifications.models import Kind
 from notifications.outbox import OutboundMessage, outbox_write
 
-# --- notifications ---------------------------------------------------------------------------------------
-
 
 def _grantee_accounts(grant: Grant) -> list:
     if grant.grantee_account is not None:
