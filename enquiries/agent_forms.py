@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import Language
 from enquiries.agent_selectors import DEFAULT_QUEUE_STATES, QUEUE_STATES, Assigned, QueueFilters
-from enquiries.models import Language, SavedReply, Ticket, TicketState, Topic
+from enquiries.models import SavedReply, Ticket, TicketState, Topic
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

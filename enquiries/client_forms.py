@@ -13,8 +13,8 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms import LinkApplicationForm
-from applications.models import Application
-from enquiries.models import Language, Ticket, Topic
+from applications.models import Application, Language
+from enquiries.models import Ticket, Topic
 from enquiries.submission import message_clean
 from enquiries.uploads import DocumentsField
 from notifications.content import client_initials
