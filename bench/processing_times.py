@@ -414,7 +414,7 @@ def explain(today) -> dict[str, str]:
 
 
 # The queue counted per program and submission day, without the country split: the shape of
-# the nightly recount's SELECT (processing_times.figures._people_ahead_refresh), timed alone.
+# the nightly recount's SELECT (processing_times.figures._queue_positions_refresh), timed alone.
 QUEUE_BY_DAY_SQL = """
     SELECT program_id, submitted_on,
            (SUM(COUNT(*)) OVER (PARTITION BY program_id ORDER BY submitted_on) - COUNT(*))::int AS ahead
@@ -436,7 +436,7 @@ def variants(*, today, runs: int) -> dict:
             return cursor.fetchall()
 
     def queue_recount():
-        processing_times._people_ahead_refresh(as_of=today)
+        processing_times._queue_positions_refresh(as_of=today)
 
     return {
         "queue_recount_current": _timed(queue_recount, runs=runs),

@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from applications.models import Application, Program, ProgramStage
 from core.dates import DAYS_PER_MONTH
-from processing_times.figures import (  # noqa: F401 (for pages)
+from processing_times.figures import (  # noqa: F401 (estimates_generation_with: for the status page)
     ALL_COUNTRIES,
     MINIMUM_SAMPLE,
-    estimates_generation,
     estimates_generation_with,
 )
 from processing_times.models import (

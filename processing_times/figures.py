@@ -225,7 +225,7 @@ def stage_figures(*, as_of: datetime.date) -> list[StageFigures]:
     return list(groups.values())
 
 
-def _people_ahead_refresh(*, as_of: datetime.date) -> None:
+def _queue_positions_refresh(*, as_of: datetime.date) -> None:
     """Count, per queue and submission day, the open applications of the queue submitted earlier.
 
     A queue is a program, or a program and country of residence where the program publishes
@@ -364,7 +364,7 @@ def processing_times_snapshot(*, as_of: datetime.date, refresh_queue: bool = Tru
             )
             forecasts: list[QueueForecast] = []
             if refresh_queue:
-                _people_ahead_refresh(as_of=as_of)
+                _queue_positions_refresh(as_of=as_of)
                 forecasts = pending.result() if pending else queue_forecasts(as_of=as_of)
                 QueueForecast.objects.filter(computed_on=as_of).delete()
                 QueueForecast.objects.bulk_create(forecasts)
